@@ -1,0 +1,54 @@
+package fornax.cli;
+
+import fornax.kernel.ExecException;
+import fornax.kernel.Kernel;
+import fornax.kernel.KernelConfig;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code fornax exec HOST_ELF [ARGS...]}: boot a kernel and run one host ELF as the first process. */
+@Command(name = "exec", description = "Boot a kernel and run HOST_ELF as the first user process.")
+final class ExecCommand implements Callable<Integer> {
+    @Option(names = "--cpus", paramLabel = "N", description = "Harts (default: host cores).")
+    int cpus = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--memory", paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "Physical memory, e.g. 512M, 4G (default 1G).")
+    long memory = KernelConfig.DEFAULT_MEMORY;
+
+    @Parameters(index = "0", paramLabel = "HOST_ELF", description = "A static riscv64 Linux ELF on the host.")
+    Path program;
+
+    @Parameters(index = "1..*", paramLabel = "ARGS", description = "Arguments passed to the program.")
+    List<String> args = new ArrayList<>();
+
+    @Override public Integer call() {
+        KernelConfig config;
+        try {
+            config = new KernelConfig(cpus, memory, Main.stdin, Main.stdout, Main.stderr);
+        } catch (IllegalArgumentException e) {
+            Main.stderr.println("fornax: " + e.getMessage());
+            return 2;
+        }
+        List<String> argv = new ArrayList<>();
+        argv.add(program.toString());
+        argv.addAll(args);
+        List<String> envp = List.of("PATH=/bin:/usr/bin:/sbin:/usr/sbin", "HOME=/tmp", "TERM=" + termOrDumb());
+        try (Kernel kernel = Kernel.boot(config)) {
+            return kernel.exec(program, argv, envp);
+        } catch (ExecException e) {
+            Main.stderr.println("fornax: " + e.getMessage());
+            return 126;
+        }
+    }
+
+    private static String termOrDumb() {
+        String t = System.getenv("TERM");
+        return t == null || t.isEmpty() ? "dumb" : t;
+    }
+}

@@ -1,0 +1,97 @@
+package fornax.kernel.proc;
+
+import fornax.kernel.mm.AddressSpace;
+import fornax.kernel.sys.Errno;
+import fornax.kernel.sys.SysError;
+import fornax.kernel.vfs.OpenFile;
+
+/**
+ * A process: an address space, a file-descriptor table, limits and identity, and its exit state.
+ * Threads ({@link Task}) share all of it.
+ *
+ * <p>Locking: {@code this} guards the fd table, rlimits and exit state. The address space has its
+ * own lock; never hold {@code this} while calling into it.
+ */
+public final class Process {
+    public static final int RLIMIT_CPU = 0, RLIMIT_FSIZE = 1, RLIMIT_DATA = 2, RLIMIT_STACK = 3, RLIMIT_CORE = 4,
+            RLIMIT_RSS = 5, RLIMIT_NPROC = 6, RLIMIT_NOFILE = 7, RLIMIT_MEMLOCK = 8, RLIMIT_AS = 9, RLIM_NLIMITS = 16;
+    public static final long RLIM_INFINITY = -1L;
+    private static final int MAX_FDS = 1024;
+
+    private final int pid;
+    private final AddressSpace as;
+    private final String exePath;
+    private final String cwd;
+    // guarded by this
+    private final OpenFile[] fds = new OpenFile[MAX_FDS];
+    private final long[][] rlimits = new long[RLIM_NLIMITS][];
+    /** rt_sigaction records, kernel layout (handler, flags, mask), per signal 1..64. */
+    private final byte[][] sigactions = new byte[65][];
+    private boolean exited;
+    private int exitStatus;  // wait status encoding: code << 8, or signal number
+
+    public Process(int pid, AddressSpace as, String exePath, String cwd) {
+        this.pid = pid;
+        this.as = as;
+        this.exePath = exePath;
+        this.cwd = cwd;
+        for (int i = 0; i < RLIM_NLIMITS; i++) rlimits[i] = new long[] {RLIM_INFINITY, RLIM_INFINITY};
+        rlimits[RLIMIT_STACK] = new long[] {8L << 20, RLIM_INFINITY};
+        rlimits[RLIMIT_NOFILE] = new long[] {MAX_FDS, MAX_FDS};
+        rlimits[RLIMIT_CORE] = new long[] {0, RLIM_INFINITY};
+        rlimits[RLIMIT_NPROC] = new long[] {4096, 4096};
+    }
+
+    public int pid() { return pid; }
+    public AddressSpace addressSpace() { return as; }
+    public String exePath() { return exePath; }
+    public String cwd() { return cwd; }
+
+    public synchronized void installFd(int fd, OpenFile f) { fds[fd] = f; }
+
+    public synchronized OpenFile file(int fd) {
+        if (fd < 0 || fd >= MAX_FDS || fds[fd] == null) throw new SysError(Errno.EBADF);
+        return fds[fd];
+    }
+
+    public synchronized void close(int fd) {
+        file(fd);
+        fds[fd] = null;
+    }
+
+    public synchronized long[] rlimit(int resource) {
+        if (resource < 0 || resource >= RLIM_NLIMITS) throw new SysError(Errno.EINVAL);
+        return rlimits[resource].clone();
+    }
+
+    public synchronized void setRlimit(int resource, long soft, long hard) {
+        rlimit(resource); // validates the resource number
+        if (Long.compareUnsigned(soft, hard) > 0) throw new SysError(Errno.EINVAL);
+        // Raising the hard limit needs CAP_SYS_RESOURCE; every process runs as root for now.
+        rlimits[resource] = new long[] {soft, hard};
+    }
+
+    public synchronized byte[] sigaction(int sig) {
+        byte[] s = sigactions[sig];
+        return s == null ? new byte[24] : s.clone();
+    }
+
+    public synchronized void setSigaction(int sig, byte[] act) { sigactions[sig] = act.clone(); }
+
+    /** Records the exit; the first caller wins (exit_group racing a fatal signal). */
+    public synchronized void exit(int waitStatus) {
+        if (exited) return;
+        exited = true;
+        exitStatus = waitStatus;
+        notifyAll();
+    }
+
+    public synchronized boolean hasExited() { return exited; }
+    public synchronized int waitStatus() { return exitStatus; }
+
+    /** Shell-style status: the exit code, or 128 + signal number. */
+    public synchronized int shellStatus() {
+        int sig = exitStatus & 0x7F;
+        return sig != 0 ? 128 + sig : (exitStatus >>> 8) & 0xFF;
+    }
+}

@@ -1,0 +1,32 @@
+package fornax.kernel.proc;
+
+import fornax.machine.cpu.Hart;
+
+/**
+ * A thread of a process: its saved user registers and per-thread kernel state.
+ *
+ * <p>While the task runs, its registers live in the hart; {@link #context} holds them only while
+ * it is switched out. Locking: a task's fields are touched only by the thread that runs it.
+ */
+public final class Task {
+    private final int tid;
+    private final Process process;
+    final long[] context = new long[Hart.CONTEXT_SIZE];
+    /** set_tid_address: cleared and futex-woken at exit. */
+    public long clearChildTid;
+    /** set_robust_list head and length. */
+    public long robustListHead, robustListLen;
+    /** Blocked-signal mask (rt_sigprocmask); delivery comes with the signal layer. */
+    public long signalMask;
+    /** Scratch for syscall arguments, reused to avoid allocating per call. */
+    public final long[] args = new long[6];
+
+    public Task(int tid, Process process) {
+        this.tid = tid;
+        this.process = process;
+    }
+
+    public int tid() { return tid; }
+    public Process process() { return process; }
+    public long[] context() { return context; }
+}

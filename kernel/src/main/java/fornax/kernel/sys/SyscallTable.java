@@ -1,0 +1,81 @@
+package fornax.kernel.sys;
+
+import fornax.kernel.sys.Syscall.Status;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * The one syscall table: riscv64 number → handler, with each call's Linux-compatibility status.
+ * {@link #markdown()} renders it as docs/syscalls.md. Handlers live by family in {@code Sys*}
+ * classes, each of which registers its calls here.
+ *
+ * <p>{@link #dispatch} is the only place a {@link SysError} becomes {@code -errno}. Calls not in
+ * the table return -ENOSYS and are counted per number.
+ */
+public final class SyscallTable {
+    public static final int MAX = 512;
+    private final Syscall[] table = new Syscall[MAX];
+    /** Count of calls that returned ENOSYS because no handler exists, per number. */
+    private final AtomicLongArray unimplemented = new AtomicLongArray(MAX);
+
+    public SyscallTable() {
+        SysMemory.register(this);
+        SysIo.register(this);
+        SysProc.register(this);
+        SysInfo.register(this);
+    }
+
+    void add(int nr, String name, Status status, String note, Syscall.Handler h) {
+        if (table[nr] != null) throw new IllegalStateException("syscall " + nr + " registered twice");
+        table[nr] = new Syscall(nr, name, status, note, h);
+    }
+
+    void supported(int nr, String name, Syscall.Handler h) { add(nr, name, Status.SUPPORTED, "", h); }
+    void partial(int nr, String name, String note, Syscall.Handler h) { add(nr, name, Status.PARTIAL, note, h); }
+    void enosys(int nr, String name, String note) { add(nr, name, Status.ENOSYS, note, null); }
+
+    public Syscall lookup(long nr) { return nr >= 0 && nr < MAX ? table[(int) nr] : null; }
+
+    /** Runs syscall {@code nr}; returns the value for a0 (negative errno on failure). */
+    public long dispatch(SyscallContext ctx, long nr, long[] args) {
+        Syscall s = lookup(nr);
+        if (s == null || s.handler() == null) {
+            if (nr >= 0 && nr < MAX) unimplemented.incrementAndGet((int) nr);
+            return -Errno.ENOSYS;
+        }
+        try {
+            return s.handler().call(ctx, args);
+        } catch (SysError e) {
+            return -e.errno();
+        }
+    }
+
+    public long unimplementedCount(int nr) { return unimplemented.get(nr); }
+
+    /** Numbers of unimplemented syscalls that were called, with counts. */
+    public List<long[]> unimplementedCalls() {
+        List<long[]> out = new ArrayList<>();
+        for (int i = 0; i < MAX; i++) if (unimplemented.get(i) > 0) out.add(new long[] {i, unimplemented.get(i)});
+        return out;
+    }
+
+    public List<Syscall> entries() {
+        List<Syscall> out = new ArrayList<>();
+        for (Syscall s : table) if (s != null) out.add(s);
+        return out;
+    }
+
+    /** The compatibility page. */
+    public String markdown() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("# Fornax/J syscalls (Linux riscv64 ABI)\n\n");
+        sb.append("Generated from `SyscallTable` by `./fornax syscalls`. Numbers not listed return `-ENOSYS`.\n\n");
+        sb.append("| nr | name | status | notes |\n|---:|---|---|---|\n");
+        for (Syscall s : entries()) {
+            sb.append("| ").append(s.number()).append(" | ").append(s.name()).append(" | ")
+                    .append(s.status().name().toLowerCase()).append(" | ").append(s.note()).append(" |\n");
+        }
+        return sb.toString();
+    }
+}

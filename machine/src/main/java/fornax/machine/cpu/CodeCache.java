@@ -1,0 +1,83 @@
+package fornax.machine.cpu;
+
+import fornax.machine.mem.PhysicalMemory;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * Decoded instructions, one {@link CodePage} per physical 4 KiB page, shared by all harts.
+ *
+ * <p>Implementation notes. A page is decoded eagerly and completely (at every 2-byte offset) the
+ * first time any hart fetches from it, then published with a CAS; after that it is immutable, so
+ * harts read it without locks. Guest stores do not invalidate it: as on real RISC-V, a program
+ * that writes code must execute FENCE.I (or ask the kernel for riscv_flush_icache), which drops
+ * the whole cache. Kernel-side writes to RAM (loading an ELF, zeroing or copying a frame) go
+ * through {@link PhysicalMemory}, which reports them here and drops the pages they touch.
+ */
+public final class CodeCache {
+    static final int SLOTS = 2048;
+    private static final VarHandle PAGES = MethodHandles.arrayElementVarHandle(CodePage[].class);
+
+    private final PhysicalMemory ram;
+    /** Indexed by (pa - ram.base) >>> 12; null = not decoded. Elements are CAS-published. */
+    private final CodePage[] pages;
+
+    /** One decoded physical page. {@code word[i]}/{@code imm[i]} describe the instruction at byte 2*i. */
+    static final class CodePage {
+        final int[] word = new int[SLOTS];
+        final int[] imm = new int[SLOTS];
+    }
+
+    public CodeCache(PhysicalMemory ram) {
+        this.ram = ram;
+        this.pages = new CodePage[(int) (ram.size() >>> 12)];
+        ram.setWriteObserver(this::invalidate);
+    }
+
+    /** The decoded page for 4 KiB-aligned physical address {@code pa} (inside RAM). */
+    CodePage page(long pa) {
+        int i = (int) ((pa - ram.base()) >>> 12);
+        CodePage p = pages[i];
+        if (p != null) return p;
+        CodePage fresh = decode(pa);
+        CodePage won = (CodePage) PAGES.compareAndExchange(pages, i, (CodePage) null, fresh);
+        return won == null ? fresh : won;
+    }
+
+    private CodePage decode(long pa) {
+        java.lang.foreign.MemorySegment chunk = ram.chunk(pa);
+        int base = PhysicalMemory.offset(pa);
+        CodePage p = new CodePage();
+        for (int i = 0; i < SLOTS; i++) {
+            int lo = chunk.get(PhysicalMemory.U16, base + 2 * i) & 0xFFFF;
+            long d;
+            if ((lo & 3) == 3) {
+                if (i == SLOTS - 1) {
+                    p.word[i] = Op.CROSS_PAGE;
+                    continue;
+                }
+                d = Decoder.decode32(chunk.get(PhysicalMemory.U32, base + 2 * i));
+            } else {
+                d = Decoder.decode16(lo);
+            }
+            p.word[i] = (int) d;
+            p.imm[i] = (int) (d >>> 32);
+        }
+        return p;
+    }
+
+    /** Drops decoded pages overlapping [pa, pa+len). */
+    public void invalidate(long pa, long len) {
+        long first = (pa - ram.base()) >>> 12, last = (pa + len - 1 - ram.base()) >>> 12;
+        for (long i = first; i <= last && i < pages.length; i++) {
+            if (pages[(int) i] != null) PAGES.setRelease(pages, (int) i, (CodePage) null);
+        }
+    }
+
+    /** Drops everything (FENCE.I). */
+    public void invalidateAll() {
+        for (int i = 0; i < pages.length; i++) {
+            if (pages[i] != null) PAGES.setRelease(pages, i, (CodePage) null);
+        }
+    }
+}
