@@ -30,7 +30,8 @@ final class ExecCommand implements Callable<Integer> {
     @Override public Integer call() {
         KernelConfig config;
         try {
-            config = new KernelConfig(cpus, memory, Main.stdin, Main.stdout, Main.stderr);
+            boolean terminal = Main.stdout == System.out && KernelConfig.hostIsTerminal();
+            config = new KernelConfig(cpus, memory, Main.stdin, Main.stdout, Main.stderr, terminal);
         } catch (IllegalArgumentException e) {
             Main.stderr.println("fornax: " + e.getMessage());
             return 2;

@@ -113,10 +113,10 @@ public final class Kernel implements AutoCloseable {
         AddressSpace as = new AddressSpace(machine.ram(), frames, asid, hart::flushTlb);
         // The host file is not inside the guest's file tree; /proc/self/exe names it by its host path.
         Process process = new Process(nextPid.getAndIncrement(), as, hostElf.toAbsolutePath().normalize().toString(), "/tmp");
-        ConsoleFile tty = new ConsoleFile(console, 0);
+        ConsoleFile tty = new ConsoleFile(console, 0, config.terminal());
         process.installFd(0, tty);
         process.installFd(1, tty);
-        process.installFd(2, new ConsoleFile(debug, 1));
+        process.installFd(2, new ConsoleFile(debug, 1, config.terminal()));
         Task task = new Task(process.pid(), process);
 
         byte[] rnd = new byte[16];

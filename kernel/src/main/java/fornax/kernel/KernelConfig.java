@@ -11,9 +11,12 @@ import java.io.OutputStream;
  * @param consoleIn   host stream the console UART receives from (guest stdin)
  * @param consoleOut  host stream the console UART transmits to (guest stdout)
  * @param debugOut    host stream the second UART transmits to (guest stderr, kernel log)
+ * @param terminal    whether the host streams are a terminal: if so the guest's stdio are ttys,
+ *                    otherwise they behave as pipes (no termios, S_IFIFO), as the host's are; this
+ *                    keeps a program's stdio buffering the same as on the host
  */
 public record KernelConfig(int cpus, long memoryBytes, InputStream consoleIn, OutputStream consoleOut,
-                           OutputStream debugOut) {
+                           OutputStream debugOut, boolean terminal) {
     public static final long DEFAULT_MEMORY = 1L << 30;
 
     public KernelConfig {
@@ -22,12 +25,23 @@ public record KernelConfig(int cpus, long memoryBytes, InputStream consoleIn, Ou
             throw new IllegalArgumentException("memory must be a multiple of 4 KiB and at least 16 MiB");
     }
 
+    /** A configuration whose streams are not a terminal. */
+    public KernelConfig(int cpus, long memoryBytes, InputStream consoleIn, OutputStream consoleOut, OutputStream debugOut) {
+        this(cpus, memoryBytes, consoleIn, consoleOut, debugOut, false);
+    }
+
     /** Default machine: one hart per host core, 1 GiB, wired to this JVM's standard streams. */
     public static KernelConfig defaults() {
         return new KernelConfig(Runtime.getRuntime().availableProcessors(), DEFAULT_MEMORY,
-                System.in, System.out, System.err);
+                System.in, System.out, System.err, hostIsTerminal());
     }
 
-    public KernelConfig withCpus(int n) { return new KernelConfig(n, memoryBytes, consoleIn, consoleOut, debugOut); }
-    public KernelConfig withMemory(long bytes) { return new KernelConfig(cpus, bytes, consoleIn, consoleOut, debugOut); }
+    /** True when this JVM's standard streams are attached to a terminal. */
+    public static boolean hostIsTerminal() {
+        java.io.Console c = System.console();
+        return c != null && c.isTerminal();
+    }
+
+    public KernelConfig withCpus(int n) { return new KernelConfig(n, memoryBytes, consoleIn, consoleOut, debugOut, terminal); }
+    public KernelConfig withMemory(long bytes) { return new KernelConfig(cpus, bytes, consoleIn, consoleOut, debugOut, terminal); }
 }

@@ -11,6 +11,10 @@ import java.nio.ByteOrder;
  * The console as an open file: a character device (major 5, minor 1 like /dev/console) backed by
  * a UART. It answers the terminal ioctls programs ask at start-up (TCGETS, TIOCGWINSZ); a full
  * line discipline comes with the tty layer.
+ *
+ * <p>When the host side is not a terminal (output captured to a file or pipe), the console
+ * presents itself as a pipe instead: no terminal ioctls (ENOTTY) and S_IFIFO in fstat, exactly what
+ * the same program would see on the host, so its stdio buffering and output match.
  */
 public final class ConsoleFile implements OpenFile {
     public static final int TCGETS = 0x5401, TCSETS = 0x5402, TCSETSW = 0x5403, TCSETSF = 0x5404,
@@ -18,13 +22,15 @@ public final class ConsoleFile implements OpenFile {
 
     private final UartDriver uart;
     private final int minor;
+    private final boolean terminal;
     /** struct termios as last set (36 bytes); guarded by this. */
     private final byte[] termios = defaultTermios();
     private final byte[] winsize = {24, 0, 80, 0, 0, 0, 0, 0};
 
-    public ConsoleFile(UartDriver uart, int minor) {
+    public ConsoleFile(UartDriver uart, int minor, boolean terminal) {
         this.uart = uart;
         this.minor = minor;
+        this.terminal = terminal;
     }
 
     private static byte[] defaultTermios() {
@@ -46,6 +52,7 @@ public final class ConsoleFile implements OpenFile {
     }
 
     @Override public synchronized long ioctl(int request, long arg, UserMemory user) {
+        if (!terminal) throw new SysError(Errno.ENOTTY);
         switch (request) {
             case TCGETS -> user.copyOut(arg, termios, 0, termios.length);
             case TCSETS, TCSETSW, TCSETSF -> user.copyIn(arg, termios, 0, termios.length);
@@ -57,6 +64,7 @@ public final class ConsoleFile implements OpenFile {
     }
 
     @Override public Stat stat() {
+        if (!terminal) return new Stat(0xC, 100 + minor, Stat.S_IFIFO | 0600, 1, 0, 0, 0, 0, 4096, 0, 0, 0, 0);
         return new Stat(0x16, 2 + minor, Stat.S_IFCHR | 0620, 1, 0, 5, Stat.makedev(5, 1), 0, 1024, 0, 0, 0, 0);
     }
 }

@@ -149,12 +149,8 @@ public final class AddressSpace {
             vmas.put(v.start(), nv);
             long flags = nv.pteFlags();
             table.forEachLeaf(v.start(), v.end(), (va, pte) -> {
-                if (flags == 0) {
-                    dropPage(va);      // PROT_NONE: no PTE at all; any access faults with ACCERR
-                } else {
-                    table.protect(va, flags);
-                    flusher.flush(va, asid);
-                }
+                table.protect(va, flags);   // flags 0 parks the frame: contents survive PROT_NONE
+                flusher.flush(va, asid);
             });
         }
     }
@@ -182,6 +178,15 @@ public final class AddressSpace {
         if (want < brkStart) return brk;
         long oldTop = pageUp(brk), newTop = pageUp(want);
         if (want - brkStart > limit) return brk;
+        if (want > brk) {
+            // Bytes past the old break in its last page may hold data from before a shrink;
+            // hand them out as zeros, as qemu-user does (Linux keeps them; nothing relies on either).
+            long tailEnd = Math.min(want, oldTop);
+            if (tailEnd > brk && PageTable.holdsFrame(table.lookup(pageDown(brk)))) {
+                long pte = table.lookup(pageDown(brk));
+                ram.zero(PageTable.frameOf(pte) | (brk & (PAGE - 1)), tailEnd - brk);
+            }
+        }
         if (newTop > oldTop) {
             if (!isFree(oldTop, newTop)) return brk;
             Vma heap = vmaAt(oldTop - PAGE);
@@ -214,7 +219,7 @@ public final class AddressSpace {
         if ((v.prot() & need) == 0) return SEGV_ACCERR;
         long page = pageDown(va);
         long pte = table.lookup(page);
-        if ((pte & PageTable.V) != 0) {
+        if (PageTable.holdsFrame(pte)) {
             // Present: the TLB was stale (another hart changed it) or permissions really forbid.
             flusher.flush(page, asid);
             return 0;

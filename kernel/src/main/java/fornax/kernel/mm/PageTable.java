@@ -18,6 +18,12 @@ import fornax.machine.mem.PhysicalMemory;
  */
 public final class PageTable {
     public static final long V = 1, R = 2, W = 4, X = 8, U = 16, G = 32, A = 64, D = 128;
+    /**
+     * Software bit (RSW bit 8): a PROT_NONE page. The leaf keeps its frame but has V clear, so the
+     * MMU faults on any access while the kernel still owns the frame (RISC-V has no "valid but no
+     * access" leaf: V with R=W=X=0 would be a pointer to another table).
+     */
+    public static final long PARKED = 1L << 8;
     private static final int LEVELS = 4;
 
     private final PhysicalMemory ram;
@@ -68,24 +74,30 @@ public final class PageTable {
         return slot < 0 ? 0 : ram.read64(slot);
     }
 
-    /** Clears the leaf for {@code va}; returns the frame it mapped, or -1 if none. */
+    /** True if a leaf holds a frame (mapped, or parked by PROT_NONE). */
+    public static boolean holdsFrame(long pte) { return (pte & (V | PARKED)) != 0; }
+
+    /** Clears the leaf for {@code va}; returns the frame it held, or -1 if none. */
     public long unmap(long va) {
         long slot = leafSlot(va, false);
         if (slot < 0) return -1;
         long pte = ram.read64(slot);
-        if ((pte & V) == 0) return -1;
+        if (!holdsFrame(pte)) return -1;
         ram.write64(slot, 0);
         return (pte >>> 10) << 12;
     }
 
-    /** Replaces the permission bits of a present leaf, keeping frame and A/D. */
+    /**
+     * Replaces the permission bits of a leaf that holds a frame, keeping frame and A/D;
+     * {@code flags} = 0 parks it (PROT_NONE), non-zero flags make it valid again.
+     */
     public void protect(long va, long flags) {
         long slot = leafSlot(va, false);
         if (slot < 0) return;
         long pte = ram.read64(slot);
-        if ((pte & V) == 0) return;
-        long keep = pte & ~(R | W | X | U | G);
-        ram.write64(slot, keep | flags);
+        if (!holdsFrame(pte)) return;
+        long keep = pte & ~(V | R | W | X | U | G | PARKED);
+        ram.write64(slot, flags == 0 ? keep | PARKED : keep | flags | V);
     }
 
     /** Called for each present leaf: its virtual page and PTE value. */
@@ -108,9 +120,11 @@ public final class PageTable {
             if (va >= end) return;
             if (va + span <= start) continue;
             long pte = ram.read64(table + 8L * i);
-            if ((pte & V) == 0) continue;
-            if (level == 0) visitor.visit(va, pte);
-            else visit(frameOf(pte), level - 1, va, start, end, visitor);
+            if (level == 0) {
+                if (holdsFrame(pte)) visitor.visit(va, pte);
+            } else if ((pte & V) != 0) {
+                visit(frameOf(pte), level - 1, va, start, end, visitor);
+            }
         }
     }
 
