@@ -21,6 +21,9 @@ final class ExecCommand implements Callable<Integer> {
             description = "Physical memory, e.g. 512M, 4G (default 1G).")
     long memory = KernelConfig.DEFAULT_MEMORY;
 
+    @Option(names = "--stats", description = "Print guest instructions, wall time and MIPS on stderr at exit.")
+    boolean stats;
+
     @Parameters(index = "0", paramLabel = "HOST_ELF", description = "A static riscv64 Linux ELF on the host.")
     Path program;
 
@@ -41,7 +44,14 @@ final class ExecCommand implements Callable<Integer> {
         argv.addAll(args);
         List<String> envp = List.of("PATH=/bin:/usr/bin:/sbin:/usr/sbin", "HOME=/tmp", "TERM=" + termOrDumb());
         try (Kernel kernel = Kernel.boot(config)) {
-            return kernel.exec(program, argv, envp);
+            long start = System.nanoTime();
+            int status = kernel.exec(program, argv, envp);
+            if (stats) {
+                double secs = (System.nanoTime() - start) / 1e9;
+                long insns = kernel.instructionsRetired();
+                Main.stderr.printf("fornax: %d instructions in %.3f s = %.1f MIPS%n", insns, secs, insns / secs / 1e6);
+            }
+            return status;
         } catch (ExecException e) {
             Main.stderr.println("fornax: " + e.getMessage());
             return 126;

@@ -891,6 +891,7 @@ public final class Fpu {
     private long packS(double d, int tsign, int rm) {
         long db = bits(d);
         int be = (int) (db >>> 52) & 0x7ff;
+        int mt = db < 0 ? -tsign : tsign; // the residual's sign relative to the magnitude |d|
         if (be >= 1023 - 125 && be <= 1023 + 126) {
             // 2^-125 <= |d| < 2^127: the result is normal and finite, so only NX can arise.
             long low = db & 0x1fff_ffffL; // the 29 double fraction bits binary32 drops
@@ -904,8 +905,8 @@ public final class Fpu {
             // Round on the bit pattern: t = biased exponent and 23 fraction bits; rem = the
             // dropped bits scaled by 8 with the residual folded into the lowest position.
             long t = (db & ~D_SIGN) >>> 29;
-            long rem = (low << 3) + tsign;
-            if (rem < 0) { // exactly on t, nudged below it
+            long rem = (low << 3) + mt;
+            if (rem < 0) { // exactly on t, nudged below it in magnitude
                 t--;
                 rem += 1L << 32;
             }
@@ -916,9 +917,9 @@ public final class Fpu {
         if (d == 0) {
             return boxS(db < 0 ? S_SIGN : 0);
         }
-        // Near overflow or underflow: general rounding. (sig*8 + tsign) * 2^(exp-3) stands in
-        // for d + t; it lies in the same gap between binary32 half-ulp points.
-        return boxS((int) roundPack(db < 0, (sigD(db) << 3) + tsign, expD(db) - 3, false, rm));
+        // Near overflow or underflow: general rounding. (sig*8 +- 1) * 2^(exp-3) stands in for
+        // |d + t|; it lies in the same gap between binary32 half-ulp points.
+        return boxS((int) roundPack(db < 0, (sigD(db) << 3) + mt, expD(db) - 3, false, rm));
     }
 
     /**
