@@ -26,6 +26,10 @@ public final class CodeCache {
     static final class CodePage {
         final int[] word = new int[SLOTS];
         final int[] imm = new int[SLOTS];
+        /** Translated blocks by start slot; racy publication is fine (blocks are immutable). */
+        final CompiledBlock[] blocks = new CompiledBlock[SLOTS];
+        /** Times each slot was entered by the interpreter; -1 = not translatable. */
+        final short[] heat = new short[SLOTS];
     }
 
     public CodeCache(PhysicalMemory ram) {

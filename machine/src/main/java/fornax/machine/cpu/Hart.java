@@ -58,7 +58,10 @@ public final class Hart {
 
     private static final int CSR_FFLAGS = 0x001, CSR_FRM = 0x002, CSR_FCSR = 0x003;
     private static final int CSR_CYCLE = 0xC00, CSR_TIME = 0xC01, CSR_INSTRET = 0xC02;
-    private static final int POLL_MASK = 1023;
+    private static final int POLL_INTERVAL = 1024;
+    /** Block translation on (system property fornax.jit, default true) and its hotness threshold. */
+    static final boolean JIT = !"false".equals(System.getProperty("fornax.jit"));
+    static final int JIT_THRESHOLD = Integer.getInteger("fornax.jit.threshold", 64);
 
     private final int id;
     private final PhysicalMemory ram;
@@ -166,13 +169,17 @@ public final class Hart {
         long pending = takeInterrupt();
         if (pending != 0) return new Trap(pending, 0, pc);
         final long[] x = this.x;
+        final long[] f = this.f;
         long pc = this.pc;
-        long n = 0;
+        long n = 0, nextPoll = POLL_INTERVAL;
         long pageVpn = -1;
+        CodeCache.CodePage page = null;
         int[] words = null, imms = null;
+        boolean entry = true, inBlock = false;
         try {
             for (;;) {
-                if ((++n & POLL_MASK) == 0) {
+                if (++n >= nextPoll) {
+                    nextPoll = n + POLL_INTERVAL;
                     long cause = takeInterrupt();
                     if (cause != 0) {
                         this.pc = pc;
@@ -181,12 +188,35 @@ public final class Hart {
                     }
                 }
                 if ((pc >>> 12) != pageVpn) {
-                    CodeCache.CodePage page = mmu.fetchPage(pc);
+                    page = mmu.fetchPage(pc);
                     words = page.word;
                     imms = page.imm;
                     pageVpn = pc >>> 12;
                 }
                 int slot = ((int) pc & 0xFFF) >>> 1;
+                if (entry && JIT) {
+                    CompiledBlock b = page.blocks[slot];
+                    if (b != null) {
+                        inBlock = true;
+                        pc = b.run(this, x, f);
+                        inBlock = false;
+                        n += b.length - 1;
+                        continue;
+                    }
+                    short heat = page.heat[slot];
+                    if (heat >= 0) {
+                        if (heat < JIT_THRESHOLD) {
+                            page.heat[slot] = (short) (heat + 1);
+                        } else {
+                            b = BlockCompiler.compile(page, slot, pc);
+                            if (b == null) page.heat[slot] = -1;
+                            else page.blocks[slot] = b;
+                            n--;   // nothing retired in this iteration
+                            continue;
+                        }
+                    }
+                    entry = false;
+                }
                 int w = words[slot];
                 int imm = imms[slot];
                 if ((w & 0xFF) == CROSS_PAGE) {
@@ -199,14 +229,14 @@ public final class Hart {
                 switch (w & 0xFF) {
                     case LUI -> x[rd] = imm;
                     case AUIPC -> x[rd] = pc + imm;
-                    case JAL -> { x[rd] = pc + len; pc += imm; continue; }
-                    case JALR -> { long t = (x[rs1] + imm) & ~1L; x[rd] = pc + len; pc = t; continue; }
-                    case BEQ -> { if (x[rs1] == x[rs2]) { pc += imm; continue; } }
-                    case BNE -> { if (x[rs1] != x[rs2]) { pc += imm; continue; } }
-                    case BLT -> { if (x[rs1] < x[rs2]) { pc += imm; continue; } }
-                    case BGE -> { if (x[rs1] >= x[rs2]) { pc += imm; continue; } }
-                    case BLTU -> { if (Long.compareUnsigned(x[rs1], x[rs2]) < 0) { pc += imm; continue; } }
-                    case BGEU -> { if (Long.compareUnsigned(x[rs1], x[rs2]) >= 0) { pc += imm; continue; } }
+                    case JAL -> { x[rd] = pc + len; pc += imm; entry = true; continue; }
+                    case JALR -> { long t = (x[rs1] + imm) & ~1L; x[rd] = pc + len; pc = t; entry = true; continue; }
+                    case BEQ -> { entry = true; if (x[rs1] == x[rs2]) { pc += imm; continue; } }
+                    case BNE -> { entry = true; if (x[rs1] != x[rs2]) { pc += imm; continue; } }
+                    case BLT -> { entry = true; if (x[rs1] < x[rs2]) { pc += imm; continue; } }
+                    case BGE -> { entry = true; if (x[rs1] >= x[rs2]) { pc += imm; continue; } }
+                    case BLTU -> { entry = true; if (Long.compareUnsigned(x[rs1], x[rs2]) < 0) { pc += imm; continue; } }
+                    case BGEU -> { entry = true; if (Long.compareUnsigned(x[rs1], x[rs2]) >= 0) { pc += imm; continue; } }
                     case LB -> x[rd] = load8(x[rs1] + imm);
                     case LH -> x[rd] = load16(x[rs1] + imm);
                     case LW -> x[rd] = load32(x[rs1] + imm);
@@ -259,6 +289,7 @@ public final class Hart {
                         code.invalidateAll();
                         mmu.flushFetchAll();
                         pageVpn = -1;
+                        entry = true;
                     }
                     case ECALL -> {
                         this.pc = pc;
@@ -276,11 +307,14 @@ public final class Hart {
                         if (op >= CSRRW && op <= CSRRCI) x[rd] = csr(op, rs1, imm, n, w);
                         else if (op >= LR_W && op <= AMOMAXU_D) x[rd] = amo(op, x[rs1], x[rs2]);
                         else fp(op, w, imm);
+                        entry |= op >= CSRRW && op <= CSRRCI;   // blocks end before CSRs and AMOs
+                        entry |= op >= LR_W && op <= AMOMAXU_D;
                     }
                 }
                 pc += len;
             }
         } catch (TrapException e) {
+            if (inBlock) pc = this.pc;   // the block recorded the trapping instruction
             this.pc = pc;
             instret += n - 1;
             resvAddr = -1;
@@ -290,7 +324,7 @@ public final class Hart {
 
     // ------------------------------------------------------------------ loads and stores
 
-    private long load64(long va) {
+    long load64(long va) {
         Mmu.Tlb t = mmu.tlb;
         int s = (int) (va >>> 12) & Mmu.TLB_MASK;
         int off = (int) va & 0xFFF;
@@ -298,7 +332,7 @@ public final class Hart {
         return loadSlow(va, 8);
     }
 
-    private int load32(long va) {
+    int load32(long va) {
         Mmu.Tlb t = mmu.tlb;
         int s = (int) (va >>> 12) & Mmu.TLB_MASK;
         int off = (int) va & 0xFFF;
@@ -306,7 +340,7 @@ public final class Hart {
         return (int) loadSlow(va, 4);
     }
 
-    private short load16(long va) {
+    short load16(long va) {
         Mmu.Tlb t = mmu.tlb;
         int s = (int) (va >>> 12) & Mmu.TLB_MASK;
         int off = (int) va & 0xFFF;
@@ -314,7 +348,7 @@ public final class Hart {
         return (short) loadSlow(va, 2);
     }
 
-    private byte load8(long va) {
+    byte load8(long va) {
         Mmu.Tlb t = mmu.tlb;
         int s = (int) (va >>> 12) & Mmu.TLB_MASK;
         if (t.rTag[s] == va >>> 12) return t.rMem[s].get(U8, t.rOff[s] + ((int) va & 0xFFF));
@@ -344,7 +378,7 @@ public final class Hart {
         return v;
     }
 
-    private void store64(long va, long v) {
+    void store64(long va, long v) {
         Mmu.Tlb t = mmu.tlb;
         int s = (int) (va >>> 12) & Mmu.TLB_MASK;
         int off = (int) va & 0xFFF;
@@ -352,7 +386,7 @@ public final class Hart {
         else storeSlow(va, v, 8);
     }
 
-    private void store32(long va, int v) {
+    void store32(long va, int v) {
         Mmu.Tlb t = mmu.tlb;
         int s = (int) (va >>> 12) & Mmu.TLB_MASK;
         int off = (int) va & 0xFFF;
@@ -360,7 +394,7 @@ public final class Hart {
         else storeSlow(va, v, 4);
     }
 
-    private void store16(long va, short v) {
+    void store16(long va, short v) {
         Mmu.Tlb t = mmu.tlb;
         int s = (int) (va >>> 12) & Mmu.TLB_MASK;
         int off = (int) va & 0xFFF;
@@ -368,7 +402,7 @@ public final class Hart {
         else storeSlow(va, v, 2);
     }
 
-    private void store8(long va, byte v) {
+    void store8(long va, byte v) {
         Mmu.Tlb t = mmu.tlb;
         int s = (int) (va >>> 12) & Mmu.TLB_MASK;
         if (t.wTag[s] == va >>> 12) t.wMem[s].set(U8, t.wOff[s] + ((int) va & 0xFFF), v);
@@ -397,7 +431,7 @@ public final class Hart {
 
     // ------------------------------------------------------------------ M extension (division and high products)
 
-    private static long muldiv(int op, long a, long b) {
+    static long muldiv(int op, long a, long b) {
         return switch (op) {
             case MULH -> Math.multiplyHigh(a, b);
             case MULHU -> Math.unsignedMultiplyHigh(a, b);
@@ -546,7 +580,7 @@ public final class Hart {
         return r;
     }
 
-    private void fp(int op, int w, int imm) {
+    void fp(int op, int w, int imm) {
         int rd = (w >>> 8) & 0x3F, rs1 = (w >>> 14) & 0x1F, rs2 = (w >>> 19) & 0x1F, rs3 = (w >>> 25) & 0x1F;
         long[] f = this.f;
         Fpu u = fpu;
