@@ -47,7 +47,7 @@ static const char *flag_str(unsigned f)
     case 3: ASM("rup"); break; case 4: ASM("rmm"); break; default: ASM("dyn"); break; }
 
 /* Two-operand single precision with rm: fadd.s fsub.s fmul.s fdiv.s */
-#define DEF_S2RM(fn, insn) \
+#define DEF_2(fn) \
     static u64 fn(int rm, u64 a, u64 b) { u64 r; RM_SWITCH(rm, fn##_A) return r; }
 #define S2ASM(insn, RM) __asm__ volatile("fmv.w.x ft0, %1\n\tfmv.w.x ft1, %2\n\t" insn " ft2, ft0, ft1, " RM "\n\tfmv.x.w %0, ft2" \
     : "=r"(r) : "r"(a), "r"(b) : "ft0", "ft1", "ft2")
@@ -62,8 +62,8 @@ static const char *flag_str(unsigned f)
 #define fsub_d_A(RM) D2ASM("fsub.d", RM)
 #define fmul_d_A(RM) D2ASM("fmul.d", RM)
 #define fdiv_d_A(RM) D2ASM("fdiv.d", RM)
-DEF_S2RM(fadd_s, "fadd.s") DEF_S2RM(fsub_s, "fsub.s") DEF_S2RM(fmul_s, "fmul.s") DEF_S2RM(fdiv_s, "fdiv.s")
-DEF_S2RM(fadd_d, "fadd.d") DEF_S2RM(fsub_d, "fsub.d") DEF_S2RM(fmul_d, "fmul.d") DEF_S2RM(fdiv_d, "fdiv.d")
+DEF_2(fadd_s) DEF_2(fsub_s) DEF_2(fmul_s) DEF_2(fdiv_s)
+DEF_2(fadd_d) DEF_2(fsub_d) DEF_2(fmul_d) DEF_2(fdiv_d)
 
 /* sqrt */
 #define fsqrt_s_A(RM) __asm__ volatile("fmv.w.x ft0, %1\n\tfsqrt.s ft2, ft0, " RM "\n\tfmv.x.w %0, ft2" \
@@ -78,7 +78,7 @@ static u64 fsqrt_d(int rm, u64 a, u64 b) { (void)b; u64 r; RM_SWITCH(rm, fsqrt_d
     : "=r"(r) : "r"(a), "r"(b), "r"(c) : "ft0", "ft1", "ft2", "ft3")
 #define D3ASM(insn, RM) __asm__ volatile("fmv.d.x ft0, %1\n\tfmv.d.x ft1, %2\n\tfmv.d.x ft3, %3\n\t" insn " ft2, ft0, ft1, ft3, " RM "\n\tfmv.x.d %0, ft2" \
     : "=r"(r) : "r"(a), "r"(b), "r"(c) : "ft0", "ft1", "ft2", "ft3")
-#define DEF_3(fn, ASMM, insn) \
+#define DEF_3(fn) \
     static u64 fn(int rm, u64 a, u64 b, u64 c) { u64 r; RM_SWITCH(rm, fn##_A) return r; }
 #define fmadd_s_A(RM) S3ASM("fmadd.s", RM)
 #define fmsub_s_A(RM) S3ASM("fmsub.s", RM)
@@ -88,10 +88,10 @@ static u64 fsqrt_d(int rm, u64 a, u64 b) { (void)b; u64 r; RM_SWITCH(rm, fsqrt_d
 #define fmsub_d_A(RM) D3ASM("fmsub.d", RM)
 #define fnmadd_d_A(RM) D3ASM("fnmadd.d", RM)
 #define fnmsub_d_A(RM) D3ASM("fnmsub.d", RM)
-DEF_3(fmadd_s, S3ASM, "fmadd.s") DEF_3(fmsub_s, S3ASM, "fmsub.s") DEF_3(fnmadd_s, S3ASM, "fnmadd.s")
-DEF_3(fnmsub_s, S3ASM, "fnmsub.s")
-DEF_3(fmadd_d, D3ASM, "fmadd.d") DEF_3(fmsub_d, D3ASM, "fmsub.d") DEF_3(fnmadd_d, D3ASM, "fnmadd.d")
-DEF_3(fnmsub_d, D3ASM, "fnmsub.d")
+DEF_3(fmadd_s) DEF_3(fmsub_s) DEF_3(fnmadd_s)
+DEF_3(fnmsub_s)
+DEF_3(fmadd_d) DEF_3(fmsub_d) DEF_3(fnmadd_d)
+DEF_3(fnmsub_d)
 
 /* No rounding mode: min/max/sign injection (float result), compares and fclass (integer result) */
 #define NORM_S(fn, insn) static u64 fn(int rm, u64 a, u64 b) { (void)rm; u64 r; \
@@ -118,7 +118,7 @@ static u64 fclass_d(int rm, u64 a, u64 b) { (void)rm; (void)b; u64 r;
     __asm__ volatile("fmv.d.x ft0, %1\n\tfclass.d %0, ft0" : "=r"(r) : "r"(a) : "ft0"); return r; }
 
 /* Conversions float -> integer */
-#define F2I(fn, mv, insn) \
+#define DEF_RM1(fn) \
     static u64 fn(int rm, u64 a, u64 b) { (void)b; u64 r; RM_SWITCH(rm, fn##_A) return r; }
 #define F2I_ASM(mv, insn, RM) __asm__ volatile(mv " ft0, %1\n\t" insn " %0, ft0, " RM : "=r"(r) : "r"(a) : "ft0")
 #define fcvt_w_s_A(RM) F2I_ASM("fmv.w.x", "fcvt.w.s", RM)
@@ -129,8 +129,8 @@ static u64 fclass_d(int rm, u64 a, u64 b) { (void)rm; (void)b; u64 r;
 #define fcvt_wu_d_A(RM) F2I_ASM("fmv.d.x", "fcvt.wu.d", RM)
 #define fcvt_l_d_A(RM) F2I_ASM("fmv.d.x", "fcvt.l.d", RM)
 #define fcvt_lu_d_A(RM) F2I_ASM("fmv.d.x", "fcvt.lu.d", RM)
-F2I(fcvt_w_s, , ) F2I(fcvt_wu_s, , ) F2I(fcvt_l_s, , ) F2I(fcvt_lu_s, , )
-F2I(fcvt_w_d, , ) F2I(fcvt_wu_d, , ) F2I(fcvt_l_d, , ) F2I(fcvt_lu_d, , )
+DEF_RM1(fcvt_w_s) DEF_RM1(fcvt_wu_s) DEF_RM1(fcvt_l_s) DEF_RM1(fcvt_lu_s)
+DEF_RM1(fcvt_w_d) DEF_RM1(fcvt_wu_d) DEF_RM1(fcvt_l_d) DEF_RM1(fcvt_lu_d)
 
 /* Conversions integer -> float and between formats */
 #define I2F_ASM(insn, mvout, RM) __asm__ volatile(insn " ft0, %1, " RM "\n\t" mvout " %0, ft0" : "=r"(r) : "r"(a) : "ft0")
@@ -141,9 +141,9 @@ F2I(fcvt_w_d, , ) F2I(fcvt_wu_d, , ) F2I(fcvt_l_d, , ) F2I(fcvt_lu_d, , )
 #define fcvt_d_l_A(RM) I2F_ASM("fcvt.d.l", "fmv.x.d", RM)
 #define fcvt_d_lu_A(RM) I2F_ASM("fcvt.d.lu", "fmv.x.d", RM)
 #define fcvt_s_d_A(RM) __asm__ volatile("fmv.d.x ft0, %1\n\tfcvt.s.d ft1, ft0, " RM "\n\tfmv.x.w %0, ft1" : "=r"(r) : "r"(a) : "ft0", "ft1")
-F2I(fcvt_s_w, , ) F2I(fcvt_s_wu, , ) F2I(fcvt_s_l, , ) F2I(fcvt_s_lu, , )
-F2I(fcvt_d_l, , ) F2I(fcvt_d_lu, , )
-F2I(fcvt_s_d, , )
+DEF_RM1(fcvt_s_w) DEF_RM1(fcvt_s_wu) DEF_RM1(fcvt_s_l) DEF_RM1(fcvt_s_lu)
+DEF_RM1(fcvt_d_l) DEF_RM1(fcvt_d_lu)
+DEF_RM1(fcvt_s_d)
 /* fcvt.d.s, fcvt.d.w, fcvt.d.wu are exact: the assembler only accepts them without a rounding mode */
 static u64 fcvt_d_w(int rm, u64 a, u64 b) { (void)rm; (void)b; u64 r;
     __asm__ volatile("fcvt.d.w ft0, %1\n\tfmv.x.d %0, ft0" : "=r"(r) : "r"(a) : "ft0"); return r; }

@@ -59,8 +59,8 @@ public final class Hart {
     private static final int CSR_FFLAGS = 0x001, CSR_FRM = 0x002, CSR_FCSR = 0x003;
     private static final int CSR_CYCLE = 0xC00, CSR_TIME = 0xC01, CSR_INSTRET = 0xC02;
     private static final int POLL_INTERVAL = 1024;
-    /** Block translation on (system property fornax.jit, default true) and its hotness threshold. */
-    static final boolean JIT = !"false".equals(System.getProperty("fornax.jit"));
+    /** Block translation default (system property fornax.jit, default true) and hotness threshold. */
+    static final boolean JIT_DEFAULT = !"false".equals(System.getProperty("fornax.jit"));
     static final int JIT_THRESHOLD = Integer.getInteger("fornax.jit.threshold", 64);
 
     private final int id;
@@ -77,6 +77,8 @@ public final class Hart {
     long pc;
     int frm;
     long instret;
+    /** Whether hot blocks are translated to JVM bytecode; owner thread only. */
+    private boolean translate = JIT_DEFAULT;
     /** LR reservation: virtual address and the value loaded, or resvAddr = -1. */
     private long resvAddr = -1, resvValue;
 
@@ -106,6 +108,8 @@ public final class Hart {
     public int fcsr() { return frm << 5 | fpu.fflags; }
     public void setFcsr(int v) { frm = (v >>> 5) & 7; fpu.fflags = v & 0x1F; }
     public long instret() { return instret; }
+    /** Turns block translation on or off for this hart (the interpreter alone is the reference). */
+    public void setTranslation(boolean on) { translate = on; }
 
     public void saveContext(long[] ctx) {
         System.arraycopy(x, 0, ctx, 0, 32);
@@ -175,6 +179,7 @@ public final class Hart {
         long pageVpn = -1;
         CodeCache.CodePage page = null;
         int[] words = null, imms = null;
+        final boolean jit = translate;
         boolean entry = true, inBlock = false;
         try {
             for (;;) {
@@ -194,7 +199,7 @@ public final class Hart {
                     pageVpn = pc >>> 12;
                 }
                 int slot = ((int) pc & 0xFFF) >>> 1;
-                if (entry && JIT) {
+                if (entry && jit) {
                     CompiledBlock b = page.blocks[slot];
                     if (b != null) {
                         inBlock = true;
