@@ -137,6 +137,25 @@ class BadInputTest {
     }
 
     @Test
+    void loadSegmentAddressWrapsAround() throws Exception {
+        byte[] b = hello.clone();
+        ByteBuffer bb = le(b);
+        int[] loads = loadHeaders(bb);
+        int last = loads[loads.length - 1];
+        long vaddr = 0xfffffffffffff000L | (bb.getLong(last + 16) & 0xfff);   // p_vaddr + p_memsz wraps past 2^64
+        bb.putLong(last + 16, vaddr);
+        bb.putLong(last + 24, vaddr);
+        assertRefused(write("wraps", b));
+    }
+
+    @Test
+    void noProgramHeaders() throws Exception {
+        byte[] b = hello.clone();
+        le(b).putShort(56, (short) 0);            // e_phnum = 0: nothing to load
+        assertRefused(write("nophdrs", b));
+    }
+
+    @Test
     void programHeadersPastEndOfFile() throws Exception {
         byte[] b = hello.clone();
         le(b).putLong(32, b.length + 0x1000L);    // e_phoff

@@ -77,6 +77,8 @@ public final class Hart {
     long pc;
     int frm;
     long instret;
+    /** Instructions a translated region completed before it returned or trapped. */
+    int blockInsns;
     /** Whether hot blocks are translated to JVM bytecode; owner thread only. */
     private boolean translate = JIT_DEFAULT;
     /** LR reservation: virtual address and the value loaded, or resvAddr = -1. */
@@ -205,7 +207,7 @@ public final class Hart {
                         inBlock = true;
                         pc = b.run(this, x, f);
                         inBlock = false;
-                        n += b.length - 1;
+                        n += blockInsns - 1;
                         continue;
                     }
                     short heat = page.heat[slot];
@@ -319,7 +321,10 @@ public final class Hart {
                 pc += len;
             }
         } catch (TrapException e) {
-            if (inBlock) pc = this.pc;   // the block recorded the trapping instruction
+            if (inBlock) {   // the region recorded the trapping instruction and what it completed
+                pc = this.pc;
+                n += blockInsns;
+            }
             this.pc = pc;
             instret += n - 1;
             resvAddr = -1;
@@ -577,6 +582,9 @@ public final class Hart {
     }
 
     // ------------------------------------------------------------------ F and D extensions
+
+    /** frm as a rounding mode for translated code; an invalid frm is an illegal instruction. */
+    int dynamicRm() { return rm(7); }
 
     /** Resolves a rounding-mode field; 7 = dynamic (frm). An invalid mode is an illegal instruction. */
     private int rm(int field) {
