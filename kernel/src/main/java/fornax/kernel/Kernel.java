@@ -48,6 +48,7 @@ public final class Kernel implements AutoCloseable {
     private final long realtimeAtBoot;
     private final AtomicInteger nextPid = new AtomicInteger(1);
     private final AtomicInteger nextAsid = new AtomicInteger(1);
+    private final AtomicInteger running = new AtomicInteger();
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
 
     private Kernel(KernelConfig config) {
@@ -132,9 +133,11 @@ public final class Kernel implements AutoCloseable {
         long[] ctx = task.context();
         ctx[Hart.CTX_PC] = loaded.entry();
         ctx[2] = loaded.sp();
+        running.incrementAndGet();
         try {
             new TrapLoop(this, hart).run(task);
         } finally {
+            running.decrementAndGet();
             as.destroy();
         }
         return process.shellStatus();
@@ -152,6 +155,9 @@ public final class Kernel implements AutoCloseable {
             throw new ExecException(p + ": cannot read: " + e.getMessage());
         }
     }
+
+    /** Processes that exist now. */
+    public int processCount() { return running.get(); }
 
     /** Guest instructions retired on all harts since boot. */
     public long instructionsRetired() {

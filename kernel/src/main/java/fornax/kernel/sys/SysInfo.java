@@ -25,6 +25,7 @@ final class SysInfo {
         t.supported(169, "gettimeofday", SysInfo::gettimeofday);
         t.partial(101, "nanosleep", "not interruptible by signals yet", SysInfo::nanosleep);
         t.partial(115, "clock_nanosleep", "not interruptible by signals yet", SysInfo::clockNanosleep);
+        t.partial(179, "sysinfo", "load averages are 0 until the scheduler keeps them; no swap", SysInfo::sysinfo);
         t.supported(258, "riscv_hwprobe", SysInfo::hwprobe);
         t.supported(259, "riscv_flush_icache", (c, a) -> { c.kernel().flushInstructionCaches(c.hart()); return 0; });
     }
@@ -37,6 +38,19 @@ final class SysInfo {
             System.arraycopy(f, 0, buf, 65 * i, Math.min(64, f.length));
         }
         c.memory().copyOut(a[0], buf, 0, buf.length);
+        return 0;
+    }
+
+    /** struct sysinfo (112 bytes on riscv64): uptime, loads[3], RAM and swap sizes, procs, mem_unit. */
+    private static long sysinfo(SyscallContext c, long[] a) {
+        var frames = c.kernel().frames();
+        ByteBuffer b = ByteBuffer.allocate(112).order(ByteOrder.LITTLE_ENDIAN);
+        b.putLong(0, c.kernel().monotonicNanos() / 1_000_000_000L);
+        b.putLong(32, (long) frames.totalFrames() * 4096);
+        b.putLong(40, (long) frames.freeFrames() * 4096);
+        b.putShort(80, (short) c.kernel().processCount());
+        b.putInt(104, 1);
+        c.memory().copyOut(a[0], b.array(), 0, 112);
         return 0;
     }
 
