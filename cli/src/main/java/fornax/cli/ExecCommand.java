@@ -50,6 +50,8 @@ final class ExecCommand implements Callable<Integer> {
                 double secs = (System.nanoTime() - start) / 1e9;
                 long insns = kernel.instructionsRetired();
                 Main.stderr.printf("fornax: %d instructions in %.3f s = %.1f MIPS%n", insns, secs, insns / secs / 1e6);
+                for (long[] call : kernel.syscalls().unimplementedCalls())
+                    Main.stderr.printf("fornax: unimplemented syscall %d called %d times (ENOSYS)%n", call[0], call[1]);
             }
             return status;
         } catch (ExecException e) {

@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 public final class SyscallTable {
     public static final int MAX = 512;
+    /** Log the first call of each unimplemented syscall (environment FORNAX_DEBUG set). */
+    private static final boolean TRACE_UNIMPLEMENTED = System.getenv("FORNAX_DEBUG") != null;
     private final Syscall[] table = new Syscall[MAX];
     /** Count of calls that returned ENOSYS because no handler exists, per number. */
     private final AtomicLongArray unimplemented = new AtomicLongArray(MAX);
@@ -41,7 +43,8 @@ public final class SyscallTable {
     public long dispatch(SyscallContext ctx, long nr, long[] args) {
         Syscall s = lookup(nr);
         if (s == null || s.handler() == null) {
-            if (nr >= 0 && nr < MAX) unimplemented.incrementAndGet((int) nr);
+            if (nr >= 0 && nr < MAX && unimplemented.incrementAndGet((int) nr) == 1 && TRACE_UNIMPLEMENTED)
+                ctx.kernel().log("syscall " + nr + (s == null ? "" : " (" + s.name() + ")") + " not implemented: ENOSYS");
             return -Errno.ENOSYS;
         }
         try {

@@ -44,7 +44,7 @@ import java.util.BitSet;
  * <p>Thread safety: stateless; {@link #compile} may run on any hart's thread.
  */
 final class BlockCompiler {
-    static final int MAX_INSNS = 256;
+    static final int MAX_INSNS = Integer.getInteger("fornax.jit.region", 256);
     static final int BUDGET = 8192;
 
     private static final ClassDesc CD_HART = ClassDesc.of("fornax.machine.cpu.Hart");
