@@ -45,6 +45,11 @@ import java.util.BitSet;
  */
 final class BlockCompiler {
     static final int MAX_INSNS = Integer.getInteger("fornax.jit.region", 256);
+    /**
+     * Bytecode budget of a region (estimated). HotSpot does not compile methods over 8000 bytes of
+     * bytecode, and a region it would not compile is slower than the interpreter.
+     */
+    static final int MAX_BYTECODE = 6500;
     static final int BUDGET = 8192;
 
     private static final ClassDesc CD_HART = ClassDesc.of("fornax.machine.cpu.Hart");
@@ -55,6 +60,14 @@ final class BlockCompiler {
     private static final MethodTypeDesc MTD_INIT = MethodTypeDesc.of(CD_void, CD_int);
     private static final MethodTypeDesc MTD_CMPU = MethodTypeDesc.of(CD_int, CD_long, CD_long);
     private static final int H = 1, X = 2, F = 3, TPC = 4, COUNT = 6, TEMP = 7, REG_BASE = 9;
+    /** Locals after the registers: the TLB arrays and scratch for inline memory accesses. */
+    private static final int R_TAG = 71, R_MEM = 72, R_OFF = 73, W_TAG = 74, W_MEM = 75, W_OFF = 76,
+            VA = 77, SLOT = 79, PAGE_OFF = 80;
+    private static final ClassDesc CD_TLB = ClassDesc.of("fornax.machine.cpu.Mmu$Tlb");
+    private static final ClassDesc CD_MMU = ClassDesc.of("fornax.machine.cpu.Mmu");
+    private static final ClassDesc CD_SEGMENT = ClassDesc.of("java.lang.foreign.MemorySegment");
+    private static final ClassDesc CD_PHYS = ClassDesc.of("fornax.machine.mem.PhysicalMemory");
+    private static final ClassDesc CD_SEGMENT_ARRAY = CD_SEGMENT.arrayType();
     private static final MethodHandles.Lookup LOOKUP = MethodHandles.lookup();
     private static final ClassFile CLASSFILE = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(
             ClassHierarchyResolver.defaultResolver().orElse(
@@ -69,6 +82,10 @@ final class BlockCompiler {
     }
 
     static boolean isBranch(int op) { return op >= BEQ && op <= BGEU; }
+
+    static boolean isMemory(int op) {
+        return op >= LB && op <= SD || op == FLW || op == FSW || op == FLD || op == FSD;
+    }
 
     /** FP operations whose destination is an integer register. */
     static boolean fpWritesInt(int op) {
@@ -97,14 +114,15 @@ final class BlockCompiler {
         ArrayDeque<Integer> work = new ArrayDeque<>();
         work.add(entry);
         targets.set(entry);
-        int count = 0;
-        while (!work.isEmpty() && count < MAX_INSNS) {
+        int count = 0, cost = 0;
+        while (!work.isEmpty() && count < MAX_INSNS && cost < MAX_BYTECODE) {
             int s = work.poll();
-            while (s >= 0 && s < CodeCache.SLOTS && !slots.get(s) && count < MAX_INSNS) {
+            while (s >= 0 && s < CodeCache.SLOTS && !slots.get(s) && count < MAX_INSNS && cost < MAX_BYTECODE) {
                 int w = words[s], op = w & 0xFF;
                 if (!translatable(op)) break;
                 slots.set(s);
                 count++;
+                cost += isMemory(op) ? 90 : 24;
                 noteRegisters(w, op, used, written);
                 int next = s + (Op.len(w) >>> 1);
                 if (op == JALR) break;
@@ -229,6 +247,16 @@ final class BlockCompiler {
                 cb.aload(X).loadConstant(r).laload().lstore(local(r));
             cb.loadConstant(pcOf(entry)).lstore(TPC);
             cb.iconst_0().istore(COUNT);
+            // The hart's TLB for this address space cannot change while the region runs (satp and
+            // sfence.vma happen between runs), so its arrays are read once.
+            cb.aload(H).getfield(CD_HART, "mmu", CD_MMU).getfield(CD_MMU, "tlb", CD_TLB).astore(TEMP);
+            tlbArray(R_TAG, "rTag", CD_LONG_ARRAY);
+            tlbArray(R_MEM, "rMem", CD_SEGMENT_ARRAY);
+            tlbArray(R_OFF, "rOff", CD_int.arrayType());
+            tlbArray(W_TAG, "wTag", CD_LONG_ARRAY);
+            tlbArray(W_MEM, "wMem", CD_SEGMENT_ARRAY);
+            tlbArray(W_OFF, "wOff", CD_int.arrayType());
+            cb.lconst_0().lstore(TEMP);
             Label start = cb.newLabel(), end = cb.newLabel(), handler = cb.newLabel();
             cb.labelBinding(start);
             cb.goto_(label(entry));
@@ -255,6 +283,87 @@ final class BlockCompiler {
             cb.aload(H).iload(COUNT).putfield(CD_HART, "blockInsns", CD_int);
             cb.athrow();
             cb.exceptionCatch(start, end, handler, CD_TRAP);
+        }
+
+        private void tlbArray(int local, String field, ClassDesc type) {
+            cb.aload(TEMP).getfield(CD_TLB, field, type).astore(local);
+        }
+
+        /** Value layouts of PhysicalMemory by access size. */
+        private static ClassDesc layoutType(int size) {
+            return ClassDesc.of(switch (size) {
+                case 1 -> "java.lang.foreign.ValueLayout$OfByte";
+                case 2 -> "java.lang.foreign.ValueLayout$OfShort";
+                case 4 -> "java.lang.foreign.ValueLayout$OfInt";
+                default -> "java.lang.foreign.ValueLayout$OfLong";
+            });
+        }
+
+        private static String layoutField(int size) {
+            return switch (size) { case 1 -> "U8"; case 2 -> "U16"; case 4 -> "U32"; default -> "U64"; };
+        }
+
+        private static ClassDesc valueType(int size) {
+            return switch (size) { case 1 -> CD_byte; case 2 -> CD_short; case 4 -> CD_int; default -> CD_long; };
+        }
+
+        /**
+         * The TLB lookup of an access of {@code size} bytes at the address on top of the stack:
+         * leaves VA/SLOT/PAGE_OFF set and jumps to {@code slow} on a miss or a page-crossing access.
+         */
+        private void tlbCheck(int tagArray, int size, Label slow) {
+            cb.lstore(VA);
+            cb.lload(VA).bipush(12).lushr().l2i().sipush(Mmu.TLB_MASK).iand().istore(SLOT);
+            cb.aload(tagArray).iload(SLOT).laload().lload(VA).bipush(12).lushr().lcmp().ifne(slow);
+            cb.lload(VA).l2i().sipush(0xFFF).iand().istore(PAGE_OFF);
+            if (size > 1) cb.iload(PAGE_OFF).sipush(4096 - size).if_icmpgt(slow);
+        }
+
+        /** Pushes the segment and offset of a TLB hit. */
+        private void hitAddress(int memArray, int offArray) {
+            cb.aload(memArray).iload(SLOT).aaload();
+            cb.getstatic(CD_PHYS, layoutField(currentSize), layoutType(currentSize));
+            cb.aload(offArray).iload(SLOT).iaload().iload(PAGE_OFF).iadd().i2l();
+        }
+
+        private int currentSize;
+
+        /**
+         * Loads {@code size} bytes from the address on the stack; leaves an int (sizes 1, 2, 4,
+         * sign-extended) or a long (size 8) on the stack.
+         */
+        private void inlineLoad(int size) {
+            Label slow = cb.newLabel(), done = cb.newLabel();
+            currentSize = size;
+            tlbCheck(R_TAG, size, slow);
+            hitAddress(R_MEM, R_OFF);
+            cb.invokeinterface(CD_SEGMENT, "get", MethodTypeDesc.of(valueType(size), layoutType(size), CD_long));
+            cb.goto_(done);
+            cb.labelBinding(slow);
+            cb.aload(H).lload(VA).loadConstant(size).invokevirtual(CD_HART, "loadSlow", MethodTypeDesc.of(CD_long, CD_long, CD_int));
+            if (size < 8) cb.l2i();
+            cb.labelBinding(done);
+            if (size == 1) cb.i2b();
+            if (size == 2) cb.i2s();
+        }
+
+        /** Stores the value pushed by {@code value} (an int for sizes ≤ 4, a long for 8). */
+        private void inlineStore(int size, Runnable value) {
+            Label slow = cb.newLabel(), done = cb.newLabel();
+            currentSize = size;
+            tlbCheck(W_TAG, size, slow);
+            hitAddress(W_MEM, W_OFF);
+            value.run();
+            if (size == 1) cb.i2b();
+            if (size == 2) cb.i2s();
+            cb.invokeinterface(CD_SEGMENT, "set", MethodTypeDesc.of(CD_void, layoutType(size), CD_long, valueType(size)));
+            cb.goto_(done);
+            cb.labelBinding(slow);
+            cb.aload(H).lload(VA);
+            value.run();
+            if (size < 8) cb.i2l();
+            cb.loadConstant(size).invokevirtual(CD_HART, "storeSlow", MethodTypeDesc.of(CD_void, CD_long, CD_long, CD_int));
+            cb.labelBinding(done);
         }
 
         private void control(int op, int w, int imm, int s, int next, long pc) {
@@ -414,14 +523,19 @@ final class BlockCompiler {
             cb.invokevirtual(CD_HART, name, MethodTypeDesc.of(ret, args));
         }
 
-        private void load(long pc, int rs1, int imm, String method, ClassDesc type, long zeroExtendMask, int rd) {
+        private void load(long pc, int rs1, int imm, int size, long zeroExtendMask, int rd) {
             trapPoint(pc);
-            cb.aload(H);
             address(rs1, imm);
-            callHart(method, type, CD_long);
-            if (type != CD_long) cb.i2l();
+            inlineLoad(size);
+            if (size < 8) cb.i2l();
             if (zeroExtendMask != 0) cb.loadConstant(zeroExtendMask).land();
             write(rd);
+        }
+
+        private void store(long pc, int rs1, int imm, int size, Runnable value) {
+            trapPoint(pc);
+            address(rs1, imm);
+            inlineStore(size, value);
         }
 
         private void instruction(int op, int w, int rd, int rs1, int rs2, int imm, long pc) {
@@ -465,42 +579,30 @@ final class BlockCompiler {
                     cb.invokestatic(CD_HART, "muldiv", MethodTypeDesc.of(CD_long, CD_int, CD_long, CD_long));
                     write(rd);
                 }
-                case LB, LBU -> load(pc, rs1, imm, "load8", CD_byte, op == LBU ? 0xFFL : 0, rd);
-                case LH, LHU -> load(pc, rs1, imm, "load16", CD_short, op == LHU ? 0xFFFFL : 0, rd);
-                case LW, LWU -> load(pc, rs1, imm, "load32", CD_int, op == LWU ? 0xFFFFFFFFL : 0, rd);
-                case LD -> load(pc, rs1, imm, "load64", CD_long, 0, rd);
-                case SB -> { trapPoint(pc); cb.aload(H); address(rs1, imm); read(rs2); cb.l2i().i2b(); callHart("store8", CD_void, CD_long, CD_byte); }
-                case SH -> { trapPoint(pc); cb.aload(H); address(rs1, imm); read(rs2); cb.l2i().i2s(); callHart("store16", CD_void, CD_long, CD_short); }
-                case SW -> { trapPoint(pc); cb.aload(H); address(rs1, imm); read(rs2); cb.l2i(); callHart("store32", CD_void, CD_long, CD_int); }
-                case SD -> { trapPoint(pc); cb.aload(H); address(rs1, imm); read(rs2); callHart("store64", CD_void, CD_long, CD_long); }
+                case LB, LBU -> load(pc, rs1, imm, 1, op == LBU ? 0xFFL : 0, rd);
+                case LH, LHU -> load(pc, rs1, imm, 2, op == LHU ? 0xFFFFL : 0, rd);
+                case LW, LWU -> load(pc, rs1, imm, 4, op == LWU ? 0xFFFFFFFFL : 0, rd);
+                case LD -> load(pc, rs1, imm, 8, 0, rd);
+                case SB -> store(pc, rs1, imm, 1, () -> { read(rs2); cb.l2i(); });
+                case SH -> store(pc, rs1, imm, 2, () -> { read(rs2); cb.l2i(); });
+                case SW -> store(pc, rs1, imm, 4, () -> { read(rs2); cb.l2i(); });
+                case SD -> store(pc, rs1, imm, 8, () -> read(rs2));
                 case FLD -> {
                     trapPoint(pc);
-                    cb.aload(F).loadConstant(rd).aload(H);
                     address(rs1, imm);
-                    callHart("load64", CD_long, CD_long);
-                    cb.lastore();
+                    inlineLoad(8);
+                    cb.lstore(TEMP);
+                    cb.aload(F).loadConstant(rd).lload(TEMP).lastore();
                 }
                 case FLW -> {
                     trapPoint(pc);
-                    cb.aload(F).loadConstant(rd).loadConstant(0xFFFFFFFF00000000L).aload(H);
                     address(rs1, imm);
-                    callHart("load32", CD_int, CD_long);
-                    cb.i2l().loadConstant(0xFFFFFFFFL).land().lor().lastore();
+                    inlineLoad(4);
+                    cb.i2l().loadConstant(0xFFFFFFFFL).land().loadConstant(0xFFFFFFFF00000000L).lor().lstore(TEMP);
+                    cb.aload(F).loadConstant(rd).lload(TEMP).lastore();
                 }
-                case FSD -> {
-                    trapPoint(pc);
-                    cb.aload(H);
-                    address(rs1, imm);
-                    cb.aload(F).loadConstant(rs2).laload();
-                    callHart("store64", CD_void, CD_long, CD_long);
-                }
-                case FSW -> {
-                    trapPoint(pc);
-                    cb.aload(H);
-                    address(rs1, imm);
-                    cb.aload(F).loadConstant(rs2).laload().l2i();
-                    callHart("store32", CD_void, CD_long, CD_int);
-                }
+                case FSD -> store(pc, rs1, imm, 8, () -> cb.aload(F).loadConstant(rs2).laload());
+                case FSW -> store(pc, rs1, imm, 4, () -> cb.aload(F).loadConstant(rs2).laload().l2i());
                 case FENCE -> cb.invokestatic(ClassDesc.of("java.lang.invoke.VarHandle"), "fullFence", MethodTypeDesc.of(CD_void));
                 default -> {
                     if (fpDirect(op, w, rd, rs1, rs2, imm, pc)) return;

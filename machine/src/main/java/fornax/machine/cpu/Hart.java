@@ -366,7 +366,7 @@ public final class Hart {
     }
 
     /** TLB miss or page-crossing load: refills, assembling page-crossing values byte by byte. */
-    private long loadSlow(long va, int size) {
+    long loadSlow(long va, int size) {
         if ((va & 0xFFF) + size <= 4096) {
             int s = mmu.fillRead(va);
             Mmu.Tlb t = mmu.tlb;
@@ -419,7 +419,7 @@ public final class Hart {
         else storeSlow(va, v, 1);
     }
 
-    private void storeSlow(long va, long v, int size) {
+    void storeSlow(long va, long v, int size) {
         if ((va & 0xFFF) + size <= 4096) {
             int s = mmu.fillWrite(va);
             Mmu.Tlb t = mmu.tlb;
