@@ -166,5 +166,9 @@ public final class Kernel implements AutoCloseable {
         return n;
     }
 
-    @Override public void close() { machine.close(); }
+    /** Powers the machine off through its power device, then releases the host side. */
+    @Override public void close() {
+        machine.bus().write32(Machine.POWER_BASE, fornax.machine.dev.PowerDevice.PASS);
+        machine.close();
+    }
 }
