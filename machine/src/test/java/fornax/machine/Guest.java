@@ -39,7 +39,8 @@ public final class Guest implements AutoCloseable {
     public final int asid;
     private long nextFrame = Machine.RAM_BASE + ((long) RESERVED_MIB << 20);
     private long nextCode = CODE_BASE;
-    private long lastLoopHead = -1;
+    private long lastLoopHead = -1, lastProgramVa = -1;
+    private long nextData = DATA;
 
     public Guest(boolean jit) { this(1, jit); }
 
@@ -149,6 +150,27 @@ public final class Guest implements AutoCloseable {
         throw new IllegalStateException("no leaf for " + Long.toHexString(va));
     }
 
+    /**
+     * Maps fresh U|R|W pages for {@code bytes} bytes at a new address in the data area (with an
+     * unmapped guard page after them); returns the address.
+     */
+    public long alloc(int bytes) { return alloc(bytes, URW); }
+
+    public long alloc(int bytes, long flags) {
+        long va = nextData;
+        int pages = Math.max(1, (bytes + 4095) / 4096);
+        for (int p = 0; p < pages; p++) mapNew(va + 4096L * p, flags);
+        nextData += 4096L * (pages + 1);
+        return va;
+    }
+
+    /** An unmapped page-aligned address in the data area (nothing will be mapped there). */
+    public long unmapped() {
+        long va = nextData;
+        nextData += 2 * 4096L;
+        return va;
+    }
+
     // ------------------------------------------------------------------ memory through the kernel's eyes
 
     public long read64(long va) { return ram.read64(pa(va)); }
@@ -171,6 +193,19 @@ public final class Guest implements AutoCloseable {
             ram.write(pa(a), bytes, done, n);
             done += n;
         }
+    }
+
+    public void writeLongs(long va, long[] values) {
+        java.nio.ByteBuffer bb = java.nio.ByteBuffer.allocate(8 * values.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (long v : values) bb.putLong(v);
+        write(va, bb.array());
+    }
+
+    public long[] readLongs(long va, int n) {
+        java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(read(va, 8 * n)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        long[] r = new long[n];
+        for (int i = 0; i < n; i++) r[i] = bb.getLong();
+        return r;
     }
 
     public byte[] read(long va, int len) {
@@ -227,6 +262,7 @@ public final class Guest implements AutoCloseable {
         a.i(ecall());
         long va = load(a.assemble());
         lastLoopHead = va + a.labelPos("__loop");
+        lastProgramVa = va;
         hart.setPc(va);
         return hart.run();
     }
@@ -246,9 +282,49 @@ public final class Guest implements AutoCloseable {
     }
 
     public long lastLoopHead() { return lastLoopHead; }
+    /** Load address of the last {@link #runLoop} program. */
+    public long lastProgramVa() { return lastProgramVa; }
 
     public static void expectEcall(Trap t) {
         assertEquals(Trap.ECALL_FROM_U, t.cause(), () -> "expected ecall, got " + t.describe());
+    }
+
+    /**
+     * Runs {@code insn} (reads A0 and A1, writes A2) once for every pair {@code (a[k], b[k])},
+     * taking operands from a table in guest memory, in passes repeated until the loop is hot
+     * (translated, with translation on); returns the results of the last pass.
+     */
+    public long[] sweep(int insn, long[] a, long[] b) {
+        int n = a.length;
+        if (b.length != n) throw new IllegalArgumentException("operand arrays differ in length");
+        long in = alloc(16 * n), out = alloc(8 * n);
+        long[] table = new long[2 * n];
+        for (int k = 0; k < n; k++) { table[2 * k] = a[k]; table[2 * k + 1] = b[k]; }
+        writeLongs(in, table);
+        int passes = Math.max(3, 2 + 2 * JitProbe.threshold() / Math.max(1, n - 1));
+        int[] innerPos = new int[1];
+        Trap t = runLoop(passes, as -> {
+            as.li(S0, in).li(S1, out).li(S2, n);
+            innerPos[0] = as.pos();
+            as.label("inner");
+            as.i(ld(A0, S0, 0), ld(A1, S0, 8), insn, sd(A2, S1, 0));
+            as.i(addi(S0, S0, 16), addi(S1, S1, 8), addi(S2, S2, -1));
+            as.bne(S2, ZERO, "inner");
+        });
+        expectEcall(t);
+        if (jit) {
+            long head = lastProgramVa + innerPos[0];
+            assertTrue(JitProbe.blockAt(machine, pa(head)), "sweep loop was not translated");
+        }
+        return readLongs(out, n);
+    }
+
+    /** All pairs of {@code values}: returns {a[], b[]}. */
+    public static long[][] pairs(long[] values) {
+        int n = values.length;
+        long[] a = new long[n * n], b = new long[n * n];
+        for (int i = 0; i < n; i++) for (int j = 0; j < n; j++) { a[i * n + j] = values[i]; b[i * n + j] = values[j]; }
+        return new long[][] {a, b};
     }
 
     /** Runs one instruction reading A0, A1 and writing A2 in a hot loop; returns A2. */

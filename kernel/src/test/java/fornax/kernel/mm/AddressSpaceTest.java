@@ -40,9 +40,11 @@ class AddressSpaceTest {
         as = new AddressSpace(ram, frames, 7, (va, asid) -> flushes.add(new long[] {va, asid}));
     }
 
-    private static void assertErrno(int errno, Executable e) {
-        SysError err = assertThrows(SysError.class, e);
-        assertEquals(errno, err.errno(), () -> "expected " + Errno.name(errno) + ", got " + err.getMessage());
+    private static void assertErrno(int errno, Executable e) { assertErrno(errno, e, ""); }
+
+    private static void assertErrno(int errno, Executable e, String what) {
+        SysError err = assertThrows(SysError.class, e, what);
+        assertEquals(errno, err.errno(), () -> what + ": expected " + Errno.name(errno) + ", got " + err.getMessage());
     }
 
     private byte[] read(long va, int len) {

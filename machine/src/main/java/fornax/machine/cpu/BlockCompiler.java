@@ -49,20 +49,20 @@ final class BlockCompiler {
      * Bytecode budget of a region (estimated). HotSpot does not compile methods over 8000 bytes of
      * bytecode, and a region it would not compile is slower than the interpreter.
      */
-    static final int MAX_BYTECODE = 6500;
+    static final int MAX_BYTECODE = Integer.getInteger("fornax.jit.bytecode", 3000);
     static final int BUDGET = 8192;
 
     private static final ClassDesc CD_HART = ClassDesc.of("fornax.machine.cpu.Hart");
     private static final ClassDesc CD_BLOCK = ClassDesc.of("fornax.machine.cpu.CompiledBlock");
     private static final ClassDesc CD_TRAP = ClassDesc.of("fornax.machine.cpu.TrapException");
     private static final ClassDesc CD_LONG_ARRAY = CD_long.arrayType();
-    private static final MethodTypeDesc MTD_RUN = MethodTypeDesc.of(CD_long, CD_HART, CD_LONG_ARRAY, CD_LONG_ARRAY);
+    private static final MethodTypeDesc MTD_RUN = MethodTypeDesc.of(CD_long, CD_HART, CD_LONG_ARRAY, CD_LONG_ARRAY, CD_int);
     private static final MethodTypeDesc MTD_INIT = MethodTypeDesc.of(CD_void, CD_int);
     private static final MethodTypeDesc MTD_CMPU = MethodTypeDesc.of(CD_int, CD_long, CD_long);
-    private static final int H = 1, X = 2, F = 3, TPC = 4, COUNT = 6, TEMP = 7, REG_BASE = 9;
+    private static final int H = 1, X = 2, F = 3, ENTRY = 4, TPC = 5, COUNT = 7, TEMP = 8, REG_BASE = 10;
     /** Locals after the registers: the TLB arrays and scratch for inline memory accesses. */
-    private static final int R_TAG = 71, R_MEM = 72, R_OFF = 73, W_TAG = 74, W_MEM = 75, W_OFF = 76,
-            VA = 77, SLOT = 79, PAGE_OFF = 80;
+    private static final int R_TAG = 72, R_MEM = 73, R_OFF = 74, W_TAG = 75, W_MEM = 76, W_OFF = 77,
+            VA = 78, SLOT = 80, PAGE_OFF = 81;
     private static final ClassDesc CD_TLB = ClassDesc.of("fornax.machine.cpu.Mmu$Tlb");
     private static final ClassDesc CD_MMU = ClassDesc.of("fornax.machine.cpu.Mmu");
     private static final ClassDesc CD_SEGMENT = ClassDesc.of("java.lang.foreign.MemorySegment");
@@ -105,11 +105,23 @@ final class BlockCompiler {
         };
     }
 
-    /** The region's instructions: which slots, and which are jump targets. */
-    private record Region(BitSet slots, BitSet targets, BitSet used, BitSet written) { }
+    /** The region's instructions: which slots, which are jump targets, which may be entered. */
+    private record Region(int entry, BitSet slots, BitSet targets, BitSet loopHeads, BitSet used, BitSet written) {
+        /**
+         * Entry points: the first instruction, and the heads of loops closed inside the region
+         * (where the region leaves when its time budget runs out, and is re-entered).
+         */
+        BitSet entries() {
+            BitSet e = (BitSet) loopHeads.clone();
+            e.and(slots);
+            e.set(entry);
+            return e;
+        }
+    }
 
     private static Region discover(int[] words, int[] imms, int entry) {
         BitSet slots = new BitSet(CodeCache.SLOTS), targets = new BitSet(CodeCache.SLOTS);
+        BitSet loopHeads = new BitSet(CodeCache.SLOTS);
         BitSet used = new BitSet(32), written = new BitSet(32);
         ArrayDeque<Integer> work = new ArrayDeque<>();
         work.add(entry);
@@ -131,6 +143,7 @@ final class BlockCompiler {
                     if (t >= 0 && t < CodeCache.SLOTS) {
                         targets.set(t);
                         work.add(t);
+                        if (t <= s) loopHeads.set(t);
                     }
                     if (op == JAL) break;
                     targets.set(next);
@@ -138,7 +151,7 @@ final class BlockCompiler {
                 s = next;
             }
         }
-        return new Region(slots, targets, used, written);
+        return new Region(entry, slots, targets, loopHeads, used, written);
     }
 
     private static void noteRegisters(int w, int op, BitSet used, BitSet written) {
@@ -172,13 +185,19 @@ final class BlockCompiler {
             clb.withMethodBody("run", MTD_RUN, ClassFile.ACC_FINAL,
                     cb -> new Emitter(cb, words, imms, region, pageBase).region(slot));
         });
+        CompiledBlock block;
         try {
             MethodHandles.Lookup hidden = LOOKUP.defineHiddenClass(bytes, true);
             MethodHandle ctor = hidden.findConstructor(hidden.lookupClass(), MethodType.methodType(void.class, int.class));
-            return (CompiledBlock) ctor.invoke(region.slots().cardinality());
+            block = (CompiledBlock) ctor.invoke(region.slots().cardinality());
         } catch (Throwable e) {
             throw new IllegalStateException("translation failed at pc " + Long.toHexString(pc), e);
         }
+        // Every entry point of the region leads into it, so a loop head that the region left (its
+        // time budget ran out) is re-entered here instead of being translated a second time.
+        for (int t = region.entries().nextSetBit(0); t >= 0; t = region.entries().nextSetBit(t + 1))
+            if (page.blocks[t] == null) page.blocks[t] = block;
+        return block;
     }
 
     /** Emits one region's bytecode. */
@@ -259,7 +278,15 @@ final class BlockCompiler {
             cb.lconst_0().lstore(TEMP);
             Label start = cb.newLabel(), end = cb.newLabel(), handler = cb.newLabel();
             cb.labelBinding(start);
-            cb.goto_(label(entry));
+            BitSet entries = region.entries();
+            if (entries.cardinality() == 1) {
+                cb.goto_(label(entry));
+            } else {
+                java.util.List<java.lang.classfile.instruction.SwitchCase> cases = new java.util.ArrayList<>();
+                for (int t = entries.nextSetBit(0); t >= 0; t = entries.nextSetBit(t + 1))
+                    cases.add(java.lang.classfile.instruction.SwitchCase.of(t, label(t)));
+                cb.iload(ENTRY).lookupswitch(label(entry), cases);
+            }
             BitSet slots = region.slots();
             for (int s = slots.nextSetBit(0); s >= 0; s = slots.nextSetBit(s + 1)) {
                 cb.labelBinding(label(s));

@@ -1,7 +1,7 @@
 package fornax.machine.cpu;
 
 /**
- * A basic block of guest code translated to JVM bytecode by {@link BlockCompiler}. {@link #run}
+ * A region of guest code translated to JVM bytecode by {@link BlockCompiler}. {@link #run}
  * executes the whole block against the hart's registers and returns the next pc. A block that
  * traps part-way has set {@code hart.pc} to the trapping instruction and written back every
  * register an earlier instruction changed, so the trap is precise.
@@ -12,5 +12,6 @@ abstract class CompiledBlock {
 
     protected CompiledBlock(int length) { this.length = length; }
 
-    abstract long run(Hart h, long[] x, long[] f);
+    /** Runs from the instruction at slot {@code entry} (one of the region's entry points). */
+    abstract long run(Hart h, long[] x, long[] f, int entry);
 }

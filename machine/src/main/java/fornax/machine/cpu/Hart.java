@@ -205,7 +205,7 @@ public final class Hart {
                     CompiledBlock b = page.blocks[slot];
                     if (b != null) {
                         inBlock = true;
-                        pc = b.run(this, x, f);
+                        pc = b.run(this, x, f, slot);
                         inBlock = false;
                         n += blockInsns - 1;
                         continue;

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import fornax.machine.Rv;
-import java.util.function.IntBinaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -67,7 +66,6 @@ class DecoderTest {
 
     @Test
     void rTypeAluOps() {
-        record C(IntBinaryOperator dummy, int op) { }
         int[][] cases = {
             {add(3, 4, 5), Op.ADD}, {sub(3, 4, 5), Op.SUB}, {sll(3, 4, 5), Op.SLL}, {slt(3, 4, 5), Op.SLT},
             {sltu(3, 4, 5), Op.SLTU}, {xor(3, 4, 5), Op.XOR}, {srl(3, 4, 5), Op.SRL}, {sra(3, 4, 5), Op.SRA},
@@ -326,7 +324,7 @@ class DecoderTest {
     }
 
     @Test
-    void cAddi4spn() {
+    void cAddi4spnExpansion() {
         for (int rd = 8; rd < 16; rd++)
             for (int imm = 4; imm <= 1020; imm += 4) expect16(Rv.cAddi4spn(rd, imm), Op.ADDI, rd, SP, ANY, imm);
     }
@@ -356,7 +354,7 @@ class DecoderTest {
     }
 
     @Test
-    void cAddi16sp() {
+    void cAddi16spExpansion() {
         for (int imm = -512; imm <= 496; imm += 16) {
             if (imm == 0) continue;
             expect16(Rv.cAddi16sp(imm), Op.ADDI, SP, SP, ANY, imm);
@@ -364,7 +362,7 @@ class DecoderTest {
     }
 
     @Test
-    void cLui() {
+    void cLuiExpansion() {
         for (int imm6 = -32; imm6 <= 31; imm6++) {
             if (imm6 == 0) continue;
             expect16(Rv.cLui(A3, imm6), Op.LUI, A3, ANY, ANY, imm6 << 12);
@@ -467,7 +465,7 @@ class DecoderTest {
         expectIllegal(0x0000000B);   // custom-0
         expectIllegal(0x0000002B);   // custom-1
         expectIllegal(0x0000005B);   // custom-2
-        expectIllegal(0x00000077);   // OP-V... reserved here
+        expectIllegal(0x00000077);   // reserved major opcode 1110111
         expectIllegal(0x0000001F);   // 48-bit encoding space
     }
 
