@@ -5,6 +5,7 @@ import fornax.kernel.dev.UartDriver;
 import fornax.kernel.exec.ElfImage;
 import fornax.kernel.exec.ProgramLoader;
 import fornax.kernel.mm.AddressSpace;
+import fornax.kernel.mm.AsidAllocator;
 import fornax.kernel.mm.FrameAllocator;
 import fornax.kernel.proc.Process;
 import fornax.kernel.proc.Task;
@@ -47,7 +48,7 @@ public final class Kernel implements AutoCloseable {
     private final long bootNanos;
     private final long realtimeAtBoot;
     private final AtomicInteger nextPid = new AtomicInteger(1);
-    private final AtomicInteger nextAsid = new AtomicInteger(1);
+    private final AsidAllocator asids = new AsidAllocator();
     private final AtomicInteger running = new AtomicInteger();
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
 
@@ -98,6 +99,7 @@ public final class Kernel implements AutoCloseable {
      * exit status (0..255, or 128+signal when a signal killed it).
      */
     public int exec(Path hostElf, List<String> argv, List<String> envp) throws ExecException {
+        if (argv.isEmpty()) throw new ExecException(hostElf + ": argv must hold at least the program name");
         byte[] image = readExecutable(hostElf);
         ElfImage elf;
         try {
@@ -110,7 +112,12 @@ public final class Kernel implements AutoCloseable {
                     + "); only static executables are supported so far (build with -static)");
 
         Hart hart = machine.hart(0);
-        int asid = nextAsid.getAndIncrement();
+        int asid;
+        try {
+            asid = asids.allocate();
+        } catch (fornax.kernel.sys.SysError e) {
+            throw new ExecException(hostElf + ": " + e.getMessage());
+        }
         AddressSpace as = new AddressSpace(machine.ram(), frames, asid, hart::flushTlb);
         // The host file is not inside the guest's file tree; /proc/self/exe names it by its host path.
         Process process = new Process(nextPid.getAndIncrement(), as, hostElf.toAbsolutePath().normalize().toString(), "/tmp");
@@ -128,6 +135,7 @@ public final class Kernel implements AutoCloseable {
                     process.rlimit(Process.RLIMIT_STACK)[0], rnd);
         } catch (RuntimeException e) {
             as.destroy();
+            asids.free(asid);
             throw new ExecException(hostElf + ": cannot load: " + e.getMessage());
         }
         long[] ctx = task.context();
@@ -139,6 +147,7 @@ public final class Kernel implements AutoCloseable {
         } finally {
             running.decrementAndGet();
             as.destroy();
+            asids.free(asid);
         }
         return process.shellStatus();
     }

@@ -175,7 +175,7 @@ public final class AddressSpace {
 
     /** brk(2): moves the break; returns the new break, or the old one if the move is impossible. */
     public synchronized long setBrk(long want, long limit) {
-        if (want < brkStart) return brk;
+        if (want < brkStart || want > USER_TOP) return brk;
         long oldTop = pageUp(brk), newTop = pageUp(want);
         if (want - brkStart > limit) return brk;
         if (want > brk) {
@@ -190,10 +190,12 @@ public final class AddressSpace {
         if (newTop > oldTop) {
             if (!isFree(oldTop, newTop)) return brk;
             Vma heap = vmaAt(oldTop - PAGE);
-            if (heap != null && heap.kind() == Vma.Kind.HEAP && heap.end() == oldTop) {
+            int rw = Vma.PROT_READ | Vma.PROT_WRITE;
+            // New break memory is always read-write: extend the heap VMA only if it still is.
+            if (heap != null && heap.kind() == Vma.Kind.HEAP && heap.end() == oldTop && heap.prot() == rw) {
                 vmas.put(heap.start(), heap.withRange(heap.start(), newTop));
             } else {
-                vmas.put(oldTop, new Vma(oldTop, newTop, Vma.PROT_READ | Vma.PROT_WRITE, Vma.Kind.HEAP));
+                vmas.put(oldTop, new Vma(oldTop, newTop, rw, Vma.Kind.HEAP));
             }
         } else if (newTop < oldTop) {
             unmap(newTop, oldTop);

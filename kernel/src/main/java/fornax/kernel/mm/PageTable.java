@@ -40,7 +40,7 @@ public final class PageTable {
     public long rootPa() { return root; }
     public int tableFrames() { return tableFrames; }
 
-    public static long satp(long rootPa, int asid) { return 9L << 60 | (long) asid << 44 | rootPa >>> 12; }
+    public static long satp(long rootPa, int asid) { return 9L << 60 | (long) (asid & 0xFFFF) << 44 | rootPa >>> 12; }
 
     private static int index(long va, int level) { return (int) (va >>> (12 + 9 * level)) & 0x1FF; }
 

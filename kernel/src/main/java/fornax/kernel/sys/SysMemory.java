@@ -77,9 +77,9 @@ final class SysMemory {
 
     private static long munmap(SyscallContext c, long[] a) {
         long addr = a[0], len = a[1];
-        if ((addr & (PAGE - 1)) != 0 || len == 0) throw new SysError(Errno.EINVAL);
+        if ((addr & (PAGE - 1)) != 0 || len <= 0 || len > AddressSpace.USER_TOP) throw new SysError(Errno.EINVAL);
         long end = addr + ((len + PAGE - 1) & ~(PAGE - 1));
-        if (end < addr || end > AddressSpace.USER_TOP) throw new SysError(Errno.EINVAL);
+        if (end <= addr || end > AddressSpace.USER_TOP) throw new SysError(Errno.EINVAL);
         c.memory().unmap(addr, end);
         return 0;
     }
@@ -89,8 +89,9 @@ final class SysMemory {
         int prot = checkProt(a[2] & ~0x03000000L); // PROT_GROWSDOWN/GROWSUP accepted and ignored
         if ((addr & (PAGE - 1)) != 0) throw new SysError(Errno.EINVAL);
         if (len == 0) return 0;
+        if (len < 0 || len > AddressSpace.USER_TOP) throw new SysError(Errno.ENOMEM);
         long end = addr + ((len + PAGE - 1) & ~(PAGE - 1));
-        if (end < addr || end > AddressSpace.USER_TOP) throw new SysError(Errno.ENOMEM);
+        if (end <= addr || end > AddressSpace.USER_TOP) throw new SysError(Errno.ENOMEM);
         c.memory().protect(addr, end, prot);
         return 0;
     }
@@ -99,7 +100,11 @@ final class SysMemory {
         long addr = a[0], len = a[1];
         int advice = (int) a[2];
         if ((addr & (PAGE - 1)) != 0) throw new SysError(Errno.EINVAL);
+        if (len == 0) return 0;
+        if (len < 0 || len > AddressSpace.USER_TOP) throw new SysError(Errno.EINVAL);
         long end = addr + ((len + PAGE - 1) & ~(PAGE - 1));
+        if (end <= addr) throw new SysError(Errno.EINVAL);
+        if (end > AddressSpace.USER_TOP) throw new SysError(Errno.ENOMEM);
         switch (advice) {
             case MADV_DONTNEED, MADV_FREE -> c.memory().discard(addr, end);
             case MADV_NORMAL, MADV_RANDOM, MADV_SEQUENTIAL, MADV_WILLNEED -> { }

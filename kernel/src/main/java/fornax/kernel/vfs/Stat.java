@@ -15,6 +15,7 @@ import java.nio.ByteOrder;
  */
 public record Stat(long dev, long ino, int mode, int nlink, int uid, int gid, long rdev, long size, int blksize,
                    long blocks, long atimeNanos, long mtimeNanos, long ctimeNanos) {
+    private static final long NANOS = 1_000_000_000L;
     public static final int S_IFCHR = 0020000, S_IFDIR = 0040000, S_IFREG = 0100000, S_IFIFO = 0010000;
 
     public static long makedev(int major, int minor) {
@@ -25,9 +26,9 @@ public record Stat(long dev, long ino, int mode, int nlink, int uid, int gid, lo
         ByteBuffer b = ByteBuffer.allocate(128).order(ByteOrder.LITTLE_ENDIAN);
         b.putLong(dev).putLong(ino).putInt(mode).putInt(nlink).putInt(uid).putInt(gid).putLong(rdev).putLong(0)
                 .putLong(size).putInt(blksize).putInt(0).putLong(blocks)
-                .putLong(atimeNanos / 1_000_000_000L).putLong(atimeNanos % 1_000_000_000L)
-                .putLong(mtimeNanos / 1_000_000_000L).putLong(mtimeNanos % 1_000_000_000L)
-                .putLong(ctimeNanos / 1_000_000_000L).putLong(ctimeNanos % 1_000_000_000L);
+                .putLong(Math.floorDiv(atimeNanos, NANOS)).putLong(Math.floorMod(atimeNanos, NANOS))
+                .putLong(Math.floorDiv(mtimeNanos, NANOS)).putLong(Math.floorMod(mtimeNanos, NANOS))
+                .putLong(Math.floorDiv(ctimeNanos, NANOS)).putLong(Math.floorMod(ctimeNanos, NANOS));
         return b.array();
     }
 }

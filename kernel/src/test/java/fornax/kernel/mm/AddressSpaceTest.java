@@ -237,9 +237,9 @@ class AddressSpaceTest {
     void copyAcrossPageBoundariesAndIntoNeverTouchedPages() {
         as.map(A, A + 4 * PAGE, RW, Vma.Kind.ANON);
         byte[] data = pattern(10_000, 2);
-        long at = A + PAGE - 100;   // spans pages 0..3
+        long at = A + PAGE - 100;   // [A+0xF9C, A+0x36AC): spans pages 0..3
         as.copyOut(at, data, 0, data.length);
-        assertEquals(3, as.residentPages());
+        assertEquals(4, as.residentPages());
         assertArrayEquals(data, read(at, data.length));
         // Bytes around it are still zero.
         assertArrayEquals(new byte[100], read(A + PAGE - 200, 100));
@@ -421,6 +421,38 @@ class AddressSpaceTest {
         assertEquals(HEAP + 4 * PAGE, as.setBrk(HEAP + 4 * PAGE, Long.MAX_VALUE));
         assertEquals(HEAP + 4 * PAGE, as.setBrk(HEAP + 4 * PAGE + 1, Long.MAX_VALUE));
         assertEquals(2, as.vmas().size());
+    }
+
+    /** Linux hands out brk memory read-write, whatever mprotect did to the old top of the heap. */
+    @Test
+    void brkGrowthAfterMprotectOfHeapTopIsWritable() {
+        as.setBrkStart(HEAP);
+        assertEquals(HEAP + 2 * PAGE, as.setBrk(HEAP + 2 * PAGE, Long.MAX_VALUE));
+        as.protect(HEAP + PAGE, HEAP + 2 * PAGE, PROT_READ);
+        assertEquals(HEAP + 4 * PAGE, as.setBrk(HEAP + 4 * PAGE, Long.MAX_VALUE));
+        Vma grown = as.vmas().stream().filter(v -> v.contains(HEAP + 3 * PAGE)).findFirst().orElseThrow();
+        assertEquals(RW, grown.prot(), () -> "new heap pages must be read-write, got VMA " + grown);
+        as.copyOut(HEAP + 3 * PAGE, new byte[] {1}, 0, 1);
+        assertEquals(1, read(HEAP + 3 * PAGE, 1)[0]);
+        Vma old = as.vmas().stream().filter(v -> v.contains(HEAP + PAGE)).findFirst().orElseThrow();
+        assertEquals(PROT_READ, old.prot(), "the mprotect'ed page keeps its protection");
+    }
+
+    /**
+     * A break so high that rounding it up to a page overflows must be refused like any other
+     * impossible break: Linux returns the old break and changes nothing.
+     */
+    @Test
+    void brkNearLongMaxIsRefusedAndUnmapsNothing() {
+        as.map(0x10000, 0x12000, PROT_READ | PROT_EXEC, Vma.Kind.ELF);
+        as.poke(0x10000, new byte[] {0x13}, 0, 1);
+        as.setBrkStart(HEAP);
+        as.setBrk(HEAP + PAGE, Long.MAX_VALUE);
+        List<Vma> before = as.vmas();
+        assertEquals(HEAP + PAGE, as.setBrk(Long.MAX_VALUE, Long.MAX_VALUE));
+        assertEquals(HEAP + PAGE, as.brk());
+        assertEquals(before, as.vmas(), "the program's own mappings must survive");
+        assertEquals(0x13, read(0x10000, 1)[0]);
     }
 
     // ------------------------------------------------------------------ poke and destroy

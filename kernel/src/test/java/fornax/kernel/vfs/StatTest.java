@@ -60,6 +60,22 @@ class StatTest {
         assertEquals(0x1234_5678L & 0xFF | (0x12345678L & ~0xFFL) << 12 | 0x103L << 8, Stat.makedev(0x103, 0x1234_5678));
     }
 
+    /**
+     * A timestamp before 1970 (a host file can have one) must still encode tv_nsec in
+     * [0, 999999999], as the kernel's timespec normalisation guarantees: -1.000000001 s is
+     * tv_sec -2, tv_nsec 999999999.
+     */
+    @Test
+    void preEpochTimesHaveNormalisedNanoseconds() {
+        long t = -1_000_000_001L;
+        ByteBuffer b = ByteBuffer.wrap(new Stat(0, 0, Stat.S_IFREG, 1, 0, 0, 0, 0, 4096, 0, t, t, t).encode())
+                .order(ByteOrder.LITTLE_ENDIAN);
+        for (int off : new int[] {72, 88, 104}) {
+            assertEquals(-2, b.getLong(off), "tv_sec at " + off);
+            assertEquals(999_999_999L, b.getLong(off + 8), "tv_nsec at " + (off + 8));
+        }
+    }
+
     @Test
     void zeroStatEncodesToZeros() {
         byte[] b = new Stat(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0).encode();
