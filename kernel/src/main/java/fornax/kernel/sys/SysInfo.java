@@ -54,6 +54,7 @@ final class SysInfo {
         return 0;
     }
 
+    /** Bytes from the kernel's random(): the machine's virtio-rng, or the host's SecureRandom without one. */
     private static long getrandom(SyscallContext c, long[] a) {
         long len = a[1];
         int flags = (int) a[2];
