@@ -56,13 +56,13 @@ final class BlockCompiler {
     private static final ClassDesc CD_BLOCK = ClassDesc.of("fornax.machine.cpu.CompiledBlock");
     private static final ClassDesc CD_TRAP = ClassDesc.of("fornax.machine.cpu.TrapException");
     private static final ClassDesc CD_LONG_ARRAY = CD_long.arrayType();
-    private static final MethodTypeDesc MTD_RUN = MethodTypeDesc.of(CD_long, CD_HART, CD_LONG_ARRAY, CD_LONG_ARRAY, CD_int);
+    private static final MethodTypeDesc MTD_RUN = MethodTypeDesc.of(CD_long, CD_HART, CD_LONG_ARRAY, CD_LONG_ARRAY, CD_int, CD_long);
     private static final MethodTypeDesc MTD_INIT = MethodTypeDesc.of(CD_void, CD_int);
     private static final MethodTypeDesc MTD_CMPU = MethodTypeDesc.of(CD_int, CD_long, CD_long);
-    private static final int H = 1, X = 2, F = 3, ENTRY = 4, TPC = 5, COUNT = 7, TEMP = 8, REG_BASE = 10;
+    private static final int H = 1, X = 2, F = 3, ENTRY = 4, BASE = 5, TPC = 7, COUNT = 9, TEMP = 10, REG_BASE = 12;
     /** Locals after the registers: the TLB arrays and scratch for inline memory accesses. */
-    private static final int R_TAG = 72, R_MEM = 73, R_OFF = 74, W_TAG = 75, W_MEM = 76, W_OFF = 77,
-            VA = 78, SLOT = 80, PAGE_OFF = 81;
+    private static final int R_TAG = 74, R_MEM = 75, R_OFF = 76, W_TAG = 77, W_MEM = 78, W_OFF = 79,
+            VA = 80, SLOT = 82, PAGE_OFF = 83;
     private static final ClassDesc CD_TLB = ClassDesc.of("fornax.machine.cpu.Mmu$Tlb");
     private static final ClassDesc CD_MMU = ClassDesc.of("fornax.machine.cpu.Mmu");
     private static final ClassDesc CD_SEGMENT = ClassDesc.of("java.lang.foreign.MemorySegment");
@@ -225,6 +225,16 @@ final class BlockCompiler {
 
         private long pcOf(int slot) { return pageBase + 2L * slot; }
 
+        /**
+         * Pushes guest address {@code pc}. A decoded page is shared by every virtual address that
+         * maps its frame, so the region is position-independent: addresses are computed from the
+         * page's virtual base, passed in at run time.
+         */
+        private void pushPc(long pc) {
+            cb.lload(BASE);
+            if (pc != pageBase) cb.loadConstant(pc - pageBase).ladd();
+        }
+
         private void read(int r) {
             if (r == 0) cb.lconst_0();
             else cb.lload(local(r));
@@ -243,7 +253,8 @@ final class BlockCompiler {
         private void exit(long pc) {
             writeBack();
             cb.aload(H).iload(COUNT).putfield(CD_HART, "blockInsns", CD_int);
-            cb.loadConstant(pc).lreturn();
+            pushPc(pc);
+            cb.lreturn();
         }
 
         /** Jump to the instruction at {@code target} (inside the region) or leave with its pc. */
@@ -264,7 +275,8 @@ final class BlockCompiler {
         void region(int entry) {
             for (int r = region.used().nextSetBit(1); r > 0; r = region.used().nextSetBit(r + 1))
                 cb.aload(X).loadConstant(r).laload().lstore(local(r));
-            cb.loadConstant(pcOf(entry)).lstore(TPC);
+            pushPc(pcOf(entry));
+            cb.lstore(TPC);
             cb.iconst_0().istore(COUNT);
             // The hart's TLB for this address space cannot change while the region runs (satp and
             // sfence.vma happen between runs), so its arrays are read once.
@@ -397,7 +409,7 @@ final class BlockCompiler {
             int rd = Op.rd(w), rs1 = Op.rs1(w), rs2 = Op.rs2(w);
             int len = Op.len(w);
             if (op == JAL) {
-                cb.loadConstant(pc + len);
+                pushPc(pc + len);
                 write(rd);
                 jump(s, s + (imm >> 1));
                 return;
@@ -405,7 +417,7 @@ final class BlockCompiler {
             if (op == JALR) {
                 read(rs1);
                 cb.loadConstant((long) imm).ladd().loadConstant(~1L).land().lstore(TEMP);
-                cb.loadConstant(pc + len);
+                pushPc(pc + len);
                 write(rd);
                 writeBack();
                 cb.aload(H).iload(COUNT).putfield(CD_HART, "blockInsns", CD_int);
@@ -539,7 +551,7 @@ final class BlockCompiler {
 
         private void sltResult() { cb.bipush(31).iushr().i2l(); }
 
-        private void trapPoint(long pc) { cb.loadConstant(pc).lstore(TPC); }
+        private void trapPoint(long pc) { pushPc(pc); cb.lstore(TPC); }
 
         private void address(int rs1, int imm) {
             read(rs1);
@@ -568,7 +580,7 @@ final class BlockCompiler {
         private void instruction(int op, int w, int rd, int rs1, int rs2, int imm, long pc) {
             switch (op) {
                 case LUI -> { cb.loadConstant((long) imm); write(rd); }
-                case AUIPC -> { cb.loadConstant(pc + imm); write(rd); }
+                case AUIPC -> { pushPc(pc + imm); write(rd); }
                 case ADDI -> { read(rs1); if (imm != 0) cb.loadConstant((long) imm).ladd(); write(rd); }
                 case SLTI -> { read(rs1); cb.loadConstant((long) imm).lcmp(); sltResult(); write(rd); }
                 case SLTIU -> { read(rs1); cb.loadConstant((long) imm).invokestatic(CD_Long, "compareUnsigned", MTD_CMPU); sltResult(); write(rd); }

@@ -30,6 +30,8 @@ public final class CodeCache {
         final CompiledBlock[] blocks = new CompiledBlock[SLOTS];
         /** Times each slot was entered by the interpreter; -1 = not translatable. */
         final short[] heat = new short[SLOTS];
+        /** Set when the frame's contents changed: fetch TLBs holding this page must refill. */
+        volatile boolean stale;
     }
 
     public CodeCache(PhysicalMemory ram) {
@@ -74,14 +76,22 @@ public final class CodeCache {
     public void invalidate(long pa, long len) {
         long first = (pa - ram.base()) >>> 12, last = (pa + len - 1 - ram.base()) >>> 12;
         for (long i = first; i <= last && i < pages.length; i++) {
-            if (pages[(int) i] != null) PAGES.setRelease(pages, (int) i, (CodePage) null);
+            CodePage p = pages[(int) i];
+            if (p != null) {
+                p.stale = true;
+                PAGES.setRelease(pages, (int) i, (CodePage) null);
+            }
         }
     }
 
     /** Drops everything (FENCE.I). */
     public void invalidateAll() {
         for (int i = 0; i < pages.length; i++) {
-            if (pages[i] != null) PAGES.setRelease(pages, i, (CodePage) null);
+            CodePage p = pages[i];
+            if (p != null) {
+                p.stale = true;
+                PAGES.setRelease(pages, i, (CodePage) null);
+            }
         }
     }
 }

@@ -12,6 +12,9 @@ abstract class CompiledBlock {
 
     protected CompiledBlock(int length) { this.length = length; }
 
-    /** Runs from the instruction at slot {@code entry} (one of the region's entry points). */
-    abstract long run(Hart h, long[] x, long[] f, int entry);
+    /**
+     * Runs from the instruction at slot {@code entry} (one of the region's entry points) of the
+     * page mapped at virtual address {@code base}.
+     */
+    abstract long run(Hart h, long[] x, long[] f, int entry, long base);
 }

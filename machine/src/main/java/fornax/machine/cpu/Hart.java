@@ -205,7 +205,7 @@ public final class Hart {
                     CompiledBlock b = page.blocks[slot];
                     if (b != null) {
                         inBlock = true;
-                        pc = b.run(this, x, f, slot);
+                        pc = b.run(this, x, f, slot, pageVpn << 12);
                         inBlock = false;
                         n += blockInsns - 1;
                         continue;
@@ -300,7 +300,7 @@ public final class Hart {
                     }
                     case ECALL -> {
                         this.pc = pc;
-                        instret += n;
+                        instret += n - 1;   // an instruction that raises an exception does not retire
                         return new Trap(Trap.ECALL_FROM_U, 0, pc);
                     }
                     case EBREAK -> {
@@ -328,7 +328,19 @@ public final class Hart {
             this.pc = pc;
             instret += n - 1;
             resvAddr = -1;
-            return new Trap(e.cause, e.tval, pc);
+            long cause = e.cause, tval = e.tval;
+            if (cause == Trap.ILLEGAL_INSTRUCTION && tval == 0) tval = instructionBits(pc);
+            return new Trap(cause, tval, pc);
+        }
+    }
+
+    /** The raw bits of the instruction at {@code pc} (stval for an illegal instruction), or 0. */
+    private long instructionBits(long pc) {
+        try {
+            long lo = mmu.fetch16(pc);
+            return (lo & 3) != 3 ? lo : lo | (long) mmu.fetch16(pc + 2) << 16;
+        } catch (TrapException e) {
+            return 0;
         }
     }
 

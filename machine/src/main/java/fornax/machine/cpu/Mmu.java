@@ -49,10 +49,16 @@ final class Mmu {
         final long[] xTag = new long[TLB_SIZE];
         final CodeCache.CodePage[] xPage = new CodeCache.CodePage[TLB_SIZE];
         final long[] xPa = new long[TLB_SIZE];
+        /**
+         * True once a piece of a superpage was cached. Pieces are cached per 4 KiB page, so a
+         * flush of one address cannot find the others; then any single-address flush drops all.
+         */
+        boolean hasSuperpages;
 
         Tlb() { flushAll(); }
 
         void flushAll() {
+            hasSuperpages = false;
             java.util.Arrays.fill(rTag, -1);
             java.util.Arrays.fill(wTag, -1);
             java.util.Arrays.fill(xTag, -1);
@@ -62,6 +68,10 @@ final class Mmu {
         }
 
         void flushPage(long vpn) {
+            if (hasSuperpages) {
+                flushAll();
+                return;
+            }
             int s = (int) vpn & TLB_MASK;
             if (rTag[s] == vpn) { rTag[s] = -1; rMem[s] = null; }
             if (wTag[s] == vpn) { wTag[s] = -1; wMem[s] = null; }
@@ -83,6 +93,9 @@ final class Mmu {
     private long rootPa;
     Tlb tlb;
     private final Map<Integer, Tlb> byAsid = new LinkedHashMap<>(16, 0.75f, true);
+
+    /** Whether the last successful walk ended at a superpage leaf (owner thread only). */
+    private boolean lastWalkSuperpage;
 
     // statistics (owner thread only)
     long walks, tlbFlushes;
@@ -146,6 +159,7 @@ final class Mmu {
      */
     long translate(long va, int access) {
         long pa;
+        lastWalkSuperpage = false;
         if (mode == 0) {
             pa = va;
         } else {
@@ -187,6 +201,7 @@ final class Mmu {
                 long want = pte | PTE_A | (access == STORE ? PTE_D : 0);
                 if (want != pte && !ram.cas64(pteAddr, pte, want)) continue retry; // PTE changed under us
                 long pageNumber = ppn | ((va >>> 12) & superMask);
+                lastWalkSuperpage = level > 0;
                 return (pageNumber << 12) | (va & 0xFFF);
             }
             throw trap.set(pageFault(access), va); // no leaf at the last level
@@ -203,6 +218,7 @@ final class Mmu {
         tlb.rMem[s] = ram.chunk(pagePa);
         tlb.rOff[s] = PhysicalMemory.offset(pagePa);
         tlb.rTag[s] = va >>> 12;
+        tlb.hasSuperpages |= lastWalkSuperpage;
         return s;
     }
 
@@ -213,6 +229,7 @@ final class Mmu {
         tlb.wMem[s] = ram.chunk(pagePa);
         tlb.wOff[s] = PhysicalMemory.offset(pagePa);
         tlb.wTag[s] = va >>> 12;
+        tlb.hasSuperpages |= lastWalkSuperpage;
         return s;
     }
 
@@ -221,12 +238,13 @@ final class Mmu {
         long vpn = pc >>> 12;
         int s = (int) vpn & TLB_MASK;
         Tlb t = tlb;
-        if (t.xTag[s] == vpn) return t.xPage[s];
+        if (t.xTag[s] == vpn && !t.xPage[s].stale) return t.xPage[s];
         long pa = translate(pc, FETCH) & ~0xFFFL;
         CodeCache.CodePage p = code.page(pa);
         t.xPage[s] = p;
         t.xPa[s] = pa;
         t.xTag[s] = vpn;
+        t.hasSuperpages |= lastWalkSuperpage;
         return p;
     }
 
