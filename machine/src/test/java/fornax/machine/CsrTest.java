@@ -163,10 +163,9 @@ class CsrTest {
     }
 
     /**
-     * Trap's javadoc promises "the raw instruction bits for an illegal instruction" in tval. For
-     * an illegal CSR access (and an FP op whose dynamic rounding mode is invalid) the hart reports
-     * tval = 0 instead — see Hart.csr() and Hart.rm(), which do {@code trap.set(ILLEGAL_INSTRUCTION, 0)}.
-     * (The privileged spec allows stval = 0, so this is a contract mismatch rather than an ISA violation.)
+     * Trap's javadoc promises "the raw instruction bits for an illegal instruction" in tval, also
+     * for an illegal CSR access and an FP op whose dynamic rounding mode is invalid, which the
+     * hart only finds illegal when it executes them. (Regression test: these used to report 0.)
      */
     @org.junit.jupiter.api.Test
     void illegalCsrAccessReportsTheInstructionBitsInTval() {
@@ -174,15 +173,19 @@ class CsrTest {
             int insn = csrrs(A0, 0x300, ZERO);            // mstatus from user mode
             Trap t = g.exec(new Asm().i(insn, ecall()));
             assertEquals(Trap.ILLEGAL_INSTRUCTION, t.cause());
-            assertEquals(insn & 0xFFFFFFFFL, t.tval(), "BUG (contract): illegal CSR access reports tval=0, not the instruction bits");
+            assertEquals(insn & 0xFFFFFFFFL, t.tval(), "illegal CSR access: tval must be the instruction bits");
+            g.setX(S2, 5);
+            int fp = fcvtLD(A0, 1, DYN);
+            t = g.exec(new Asm().i(csrrw(ZERO, CSR_FRM, S2), fp, ecall()));
+            assertEquals(Trap.ILLEGAL_INSTRUCTION, t.cause());
+            assertEquals(fp & 0xFFFFFFFFL, t.tval(), "invalid dynamic rounding mode: tval must be the instruction bits");
         }
     }
 
     /**
-     * Minor BUG (spec deviation): "As ECALL and EBREAK cause synchronous exceptions, they are not
-     * considered to retire, and should not increment the minstret CSR" (privileged spec, 3.3.1).
-     * Hart.run() counts an ECALL as retired ({@code instret += n} in the ECALL case, where the
-     * EBREAK case and every other trap use {@code n - 1}).
+     * "As ECALL and EBREAK cause synchronous exceptions, they are not considered to retire, and
+     * should not increment the minstret CSR" (privileged spec). (Regression test: ECALL used to
+     * be counted.)
      */
     @org.junit.jupiter.api.Test
     void ecallDoesNotRetire() {
@@ -195,7 +198,7 @@ class CsrTest {
             g.hart.setPc(va + 16);
             Guest.expectEcall(g.run());
             assertEquals(1L, g.x(A2) - g.x(A1), "ebreak does not retire");
-            assertEquals(1L, g.x(A1) - g.x(A0), "BUG (minor): ecall counted as a retired instruction");
+            assertEquals(1L, g.x(A1) - g.x(A0), "ecall must not count as a retired instruction");
         }
     }
 }

@@ -46,6 +46,23 @@ class MachineTest {
     }
 
     @Test
+    void consoleInputReachesUart0() throws Exception {
+        java.io.InputStream in = new java.io.ByteArrayInputStream("ok".getBytes(StandardCharsets.US_ASCII));
+        try (Machine m = new Machine(new Machine.Config(1, 16L << 20, in, new ByteArrayOutputStream(),
+                new ByteArrayOutputStream()))) {
+            StringBuilder sb = new StringBuilder();
+            long end = System.nanoTime() + 10_000_000_000L;
+            while (sb.length() < 2 && System.nanoTime() < end) {
+                if ((m.bus().read8(Machine.UART0_BASE + 5) & 1) != 0) sb.append((char) m.bus().read8(Machine.UART0_BASE));
+                else Thread.sleep(1);
+            }
+            assertEquals("ok", sb.toString());
+            while ((m.bus().read8(Machine.UART0_BASE + 5) & 0x10) == 0 && System.nanoTime() < end) Thread.sleep(1);
+            assertEquals(0x10, m.bus().read8(Machine.UART0_BASE + 5) & 0x11, "EOF shows as break");
+        }
+    }
+
+    @Test
     void rtcOnTheBus() {
         try (Machine m = machine(1, new ByteArrayOutputStream(), new ByteArrayOutputStream())) {
             Instant before = Instant.now();

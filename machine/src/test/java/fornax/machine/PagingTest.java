@@ -301,6 +301,26 @@ class PagingTest {
 
     private static long URWX() { return V | R | W | X | U; }
 
+    /** A gigapage whose tail lies beyond the end of RAM: inside works, beyond is an access fault. */
+    @Test
+    void gigapageReachingPastTheEndOfRam() {
+        try (Guest g = new Guest(true)) {
+            long gva = 0x40_0000_0000L;
+            g.map(g.root, 4, gva, Machine.RAM_BASE, URW, 2);              // 1 GiB over 64 MiB of RAM
+            g.ram.write64(Machine.RAM_BASE + Guest.RAM_BYTES - 8, 0x1A57L);
+            assertEquals(Trap.ECALL_FROM_U, load(g, gva + Guest.RAM_BYTES - 8).cause());
+            assertEquals(0x1A57L, g.x(A1));
+            Trap t = load(g, gva + Guest.RAM_BYTES);
+            assertEquals(Trap.LOAD_ACCESS_FAULT, t.cause(), "beyond the end of RAM: " + t.describe());
+            assertEquals(gva + Guest.RAM_BYTES, t.tval());
+            t = store(g, gva + Guest.RAM_BYTES + 0x1234_5000L);
+            assertEquals(Trap.STORE_ACCESS_FAULT, t.cause(), t.describe());
+            t = load(g, gva + Guest.RAM_BYTES - 4);                         // straddles the end of RAM
+            assertEquals(Trap.LOAD_ACCESS_FAULT, t.cause(), t.describe());
+            assertEquals(gva + Guest.RAM_BYTES, t.tval());
+        }
+    }
+
     @Test
     void misalignedSuperpageFaults() {
         try (Guest g = new Guest(true)) {

@@ -90,11 +90,9 @@ class SelfModifyingCodeTest {
     }
 
     /**
-     * BUG: CodeCache's javadoc says kernel-side writes to RAM through PhysicalMemory "drop the
-     * pages they touch" so decoded code stays true. CodeCache.invalidate() does drop the decoded
-     * page from its table, but each hart's fetch TLB (Mmu.Tlb.xPage) keeps a reference to the old
-     * CodePage and Mmu.fetchPage() returns it on a TLB hit without consulting the CodeCache, so the
-     * hart keeps executing the stale decoded (and translated) instructions until its TLB is flushed.
+     * CodeCache's contract: kernel-side writes to RAM through PhysicalMemory drop the decoded
+     * pages they touch, so the next run executes the new code even though the hart's fetch TLB
+     * still holds the page. (Regression test: the fetch TLB used to keep the stale decoded page.)
      */
     @BothModes
     void kernelWriteToACodePageIsSeenByTheNextRun(boolean jit) {
@@ -106,7 +104,7 @@ class SelfModifyingCodeTest {
             g.write32(va, addi(A0, ZERO, 2));                 // kernel write: PhysicalMemory.write
             g.hart.setPc(va);
             Guest.expectEcall(g.run());
-            assertEquals(2L, g.x(A0), "BUG: stale decoded code runs after a kernel-side write to the code page");
+            assertEquals(2L, g.x(A0), "stale decoded code ran after a kernel-side write to the code page");
         }
     }
 

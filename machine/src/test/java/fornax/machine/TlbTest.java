@@ -193,11 +193,10 @@ class TlbTest {
     }
 
     /**
-     * BUG: sfence.vma with an address must invalidate the translation of the leaf PTE that maps
-     * that address - for a superpage, the whole superpage. The TLB caches superpages as the 4 KiB
-     * pages touched (Mmu class comment), and Mmu.Tlb.flushPage() drops only the one 4 KiB entry of
-     * the flushed address, so the other 4 KiB pieces of a remapped superpage keep translating to
-     * the old frame (Linux flushes huge mappings with one sfence.vma per 2 MiB stride).
+     * sfence.vma with an address invalidates the translation of the leaf PTE that maps it: for a
+     * superpage, the whole superpage, though the TLB caches it as the 4 KiB pieces touched (Linux
+     * flushes huge mappings with one sfence.vma per 2 MiB). (Regression test: only the flushed
+     * 4 KiB piece used to be dropped.)
      */
     @BothModes
     void flushingASuperpageAddressDropsTheWholeSuperpage(boolean jit) {
@@ -216,7 +215,7 @@ class TlbTest {
             g.hart.flushTlb(va, g.asid);                  // sfence.vma va, asid for the remapped superpage
             assertEquals(2L, l.read(va));
             assertEquals(22L, l.read(va + 0x1000),
-                    "BUG: another 4 KiB piece of the flushed superpage still translates to the old frame");
+                    "another 4 KiB piece of the flushed superpage still translates to the old frame");
         }
     }
 }

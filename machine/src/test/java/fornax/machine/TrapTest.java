@@ -252,4 +252,28 @@ class TrapTest {
             Guest.expectEcall(g.run());
         }
     }
+
+    /** Jump-to-self loops (a translated region that never leaves on its own) still see interrupts. */
+    @BothModes
+    void selfLoopsAreInterruptible(boolean jit) {
+        try (Guest g = new Guest(jit)) {
+            Asm[] programs = {
+                new Asm().label("l").j("l"),                                  // jal x0, 0
+                new Asm().c(cJ(0)),                                            // c.j 0
+                new Asm().label("l").i(addi(A0, A0, 1)).beq(ZERO, ZERO, "l"),  // beq x0,x0 backwards
+                new Asm().i(auipc(T0, 0)).label("l").i(addi(A0, A0, 1), jalr(ZERO, T0, 4)),   // indirect
+            };
+            for (Asm p : programs) {
+                long va = g.load(p.assemble());
+                g.hart.setPc(va);
+                g.hart.setTimer(System.nanoTime() + 2_000_000);
+                Trap t = g.run();
+                assertEquals(Trap.TIMER_INTERRUPT, t.cause(), t.describe());
+                assertTrue(t.pc() >= va && t.pc() < va + 12, t.describe());
+                g.hart.interrupt();
+                t = g.run();
+                assertEquals(Trap.SOFTWARE_INTERRUPT, t.cause(), t.describe());
+            }
+        }
+    }
 }

@@ -17,10 +17,16 @@ import java.lang.invoke.VarHandle;
 public final class CodeCache {
     static final int SLOTS = 2048;
     private static final VarHandle PAGES = MethodHandles.arrayElementVarHandle(CodePage[].class);
+    private static final VarHandle GENERATIONS = MethodHandles.arrayElementVarHandle(int[].class);
 
     private final PhysicalMemory ram;
     /** Indexed by (pa - ram.base) >>> 12; null = not decoded. Elements are CAS-published. */
     private final CodePage[] pages;
+    /**
+     * Bumped by every invalidation of a page, so a decode that raced with a kernel write (read
+     * the old bytes, published after the invalidation ran) notices and is thrown away.
+     */
+    private final int[] generations;
 
     /** One decoded physical page. {@code word[i]}/{@code imm[i]} describe the instruction at byte 2*i. */
     static final class CodePage {
@@ -37,17 +43,25 @@ public final class CodeCache {
     public CodeCache(PhysicalMemory ram) {
         this.ram = ram;
         this.pages = new CodePage[(int) (ram.size() >>> 12)];
+        this.generations = new int[pages.length];
         ram.setWriteObserver(this::invalidate);
     }
 
     /** The decoded page for 4 KiB-aligned physical address {@code pa} (inside RAM). */
     CodePage page(long pa) {
         int i = (int) ((pa - ram.base()) >>> 12);
-        CodePage p = pages[i];
-        if (p != null) return p;
-        CodePage fresh = decode(pa);
-        CodePage won = (CodePage) PAGES.compareAndExchange(pages, i, (CodePage) null, fresh);
-        return won == null ? fresh : won;
+        for (;;) {
+            CodePage p = pages[i];
+            if (p != null) return p;
+            int generation = (int) GENERATIONS.getVolatile(generations, i);
+            CodePage fresh = decode(pa);
+            CodePage won = (CodePage) PAGES.compareAndExchange(pages, i, (CodePage) null, fresh);
+            if (won != null) return won;
+            if ((int) GENERATIONS.getVolatile(generations, i) == generation) return fresh;
+            // The frame was written while we decoded it: drop what we published and decode again.
+            fresh.stale = true;
+            PAGES.compareAndSet(pages, i, fresh, (CodePage) null);
+        }
     }
 
     private CodePage decode(long pa) {
@@ -74,8 +88,10 @@ public final class CodeCache {
 
     /** Drops decoded pages overlapping [pa, pa+len). */
     public void invalidate(long pa, long len) {
+        if (len <= 0) return;
         long first = (pa - ram.base()) >>> 12, last = (pa + len - 1 - ram.base()) >>> 12;
-        for (long i = first; i <= last && i < pages.length; i++) {
+        for (long i = Math.max(first, 0); i <= last && i < pages.length; i++) {
+            GENERATIONS.getAndAdd(generations, (int) i, 1);
             CodePage p = pages[(int) i];
             if (p != null) {
                 p.stale = true;
@@ -87,6 +103,7 @@ public final class CodeCache {
     /** Drops everything (FENCE.I). */
     public void invalidateAll() {
         for (int i = 0; i < pages.length; i++) {
+            GENERATIONS.getAndAdd(generations, i, 1);
             CodePage p = pages[i];
             if (p != null) {
                 p.stale = true;

@@ -156,16 +156,19 @@ public final class Hart {
     /** Marks interrupt {@code code} (1, 5 or 9) pending; any thread. */
     public void raise(int code) { PENDING.getAndBitwiseOr(this, 1 << code); }
 
+    /** The pending interrupt to take now, in the privileged spec's order (SEI, SSI, STI), or 0. */
     private long takeInterrupt() {
+        int p = (int) PENDING.getVolatile(this);
+        if (p != 0) {
+            int bit = (p & (1 << 9)) != 0 ? 9 : (p & 2) != 0 ? 1 : Integer.numberOfTrailingZeros(p);
+            PENDING.getAndBitwiseAnd(this, ~(1 << bit));
+            return Trap.INTERRUPT | bit;
+        }
         if (System.nanoTime() >= timerDeadline) {
             timerDeadline = Long.MAX_VALUE;
             return Trap.TIMER_INTERRUPT;
         }
-        int p = (int) PENDING.getVolatile(this);
-        if (p == 0) return 0;
-        int bit = (p & 2) != 0 ? 1 : (p & (1 << 9)) != 0 ? 9 : Integer.numberOfTrailingZeros(p);
-        PENDING.getAndBitwiseAnd(this, ~(1 << bit));
-        return Trap.INTERRUPT | bit;
+        return 0;
     }
 
     // ------------------------------------------------------------------ the interpreter

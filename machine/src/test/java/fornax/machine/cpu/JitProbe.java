@@ -15,6 +15,9 @@ public final class JitProbe {
         return p.blocks[((int) pa & 0xFFF) >>> 1] != null;
     }
 
+    /** The decoded page object for the frame at {@code pa} (decoding it if needed): identity tells reuse. */
+    public static Object decodedPage(Machine m, long pa) { return m.codeCache().page(pa & ~0xFFFL); }
+
     /** Number of guest instructions in the block at {@code pa}, or 0. */
     public static int blockLength(Machine m, long pa) {
         CodeCache.CodePage p = m.codeCache().page(pa & ~0xFFFL);
