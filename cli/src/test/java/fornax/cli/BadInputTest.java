@@ -33,7 +33,7 @@ class BadInputTest {
     @BeforeEach
     void loadHello() throws IOException {
         Path bin = GuestHarness.binary("hello");
-        assumeTrue(GuestHarness.exists(bin), () -> "userland binary " + bin + " is missing: build it with "
+        GuestHarness.require(GuestHarness.exists(bin), "userland binary " + bin + " is missing: build it with "
                 + "'make -C userland' (needs riscv64-linux-gnu-gcc: run scripts/setup-toolchain.sh)");
         hello = Files.readAllBytes(bin);
     }

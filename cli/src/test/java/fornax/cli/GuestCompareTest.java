@@ -77,9 +77,9 @@ class GuestCompareTest {
     @MethodSource("cases")
     void sameAsQemu(Case c, @TempDir Path work) throws Exception {
         Path bin = GuestHarness.binary(c.binary());
-        assumeTrue(GuestHarness.exists(bin), () -> "userland binary " + bin + " is missing: build it with "
+        GuestHarness.require(GuestHarness.exists(bin), "userland binary " + bin + " is missing: build it with "
                 + "'make -C userland' (needs riscv64-linux-gnu-gcc: run scripts/setup-toolchain.sh)");
-        assumeTrue(GuestHarness.qemuAvailable(), "qemu-riscv64 is not installed (run scripts/setup-toolchain.sh); "
+        GuestHarness.require(GuestHarness.qemuAvailable(), "qemu-riscv64 is not installed (run scripts/setup-toolchain.sh); "
                 + "the guest comparison tests need it as the reference");
 
         Result ref = GuestHarness.runQemu(bin, c.args(), work);
