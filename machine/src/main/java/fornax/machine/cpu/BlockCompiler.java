@@ -51,6 +51,12 @@ final class BlockCompiler {
      */
     static final int MAX_BYTECODE = Integer.getInteger("fornax.jit.bytecode", 3000);
     static final int BUDGET = 8192;
+    static final boolean LOOP_ENTRIES = !"false".equals(System.getProperty("fornax.jit.loopEntries"));
+    /**
+     * Emit the TLB lookup of loads and stores inline (true) or call the hart's small access
+     * methods (false, the default: measured faster, HotSpot compiles the smaller regions better).
+     */
+    static final boolean INLINE_MEMORY = Boolean.getBoolean("fornax.jit.inlineMemory");
 
     private static final ClassDesc CD_HART = ClassDesc.of("fornax.machine.cpu.Hart");
     private static final ClassDesc CD_BLOCK = ClassDesc.of("fornax.machine.cpu.CompiledBlock");
@@ -134,7 +140,7 @@ final class BlockCompiler {
                 if (!translatable(op)) break;
                 slots.set(s);
                 count++;
-                cost += isMemory(op) ? 90 : 24;
+                cost += isMemory(op) ? (INLINE_MEMORY ? 90 : 30) : 24;
                 noteRegisters(w, op, used, written);
                 int next = s + (Op.len(w) >>> 1);
                 if (op == JALR) break;
@@ -195,8 +201,9 @@ final class BlockCompiler {
         }
         // Every entry point of the region leads into it, so a loop head that the region left (its
         // time budget ran out) is re-entered here instead of being translated a second time.
-        for (int t = region.entries().nextSetBit(0); t >= 0; t = region.entries().nextSetBit(t + 1))
-            if (page.blocks[t] == null) page.blocks[t] = block;
+        if (LOOP_ENTRIES)
+            for (int t = region.entries().nextSetBit(0); t >= 0; t = region.entries().nextSetBit(t + 1))
+                if (page.blocks[t] == null) page.blocks[t] = block;
         return block;
     }
 
@@ -280,14 +287,9 @@ final class BlockCompiler {
             cb.iconst_0().istore(COUNT);
             // The hart's TLB for this address space cannot change while the region runs (satp and
             // sfence.vma happen between runs), so its arrays are read once.
-            cb.aload(H).getfield(CD_HART, "mmu", CD_MMU).getfield(CD_MMU, "tlb", CD_TLB).astore(TEMP);
-            tlbArray(R_TAG, "rTag", CD_LONG_ARRAY);
-            tlbArray(R_MEM, "rMem", CD_SEGMENT_ARRAY);
-            tlbArray(R_OFF, "rOff", CD_int.arrayType());
-            tlbArray(W_TAG, "wTag", CD_LONG_ARRAY);
-            tlbArray(W_MEM, "wMem", CD_SEGMENT_ARRAY);
-            tlbArray(W_OFF, "wOff", CD_int.arrayType());
+            if (INLINE_MEMORY) loadTlbArrays();
             cb.lconst_0().lstore(TEMP);
+
             Label start = cb.newLabel(), end = cb.newLabel(), handler = cb.newLabel();
             cb.labelBinding(start);
             BitSet entries = region.entries();
@@ -322,6 +324,16 @@ final class BlockCompiler {
             cb.aload(H).iload(COUNT).putfield(CD_HART, "blockInsns", CD_int);
             cb.athrow();
             cb.exceptionCatch(start, end, handler, CD_TRAP);
+        }
+
+        private void loadTlbArrays() {
+            cb.aload(H).getfield(CD_HART, "mmu", CD_MMU).getfield(CD_MMU, "tlb", CD_TLB).astore(TEMP);
+            tlbArray(R_TAG, "rTag", CD_LONG_ARRAY);
+            tlbArray(R_MEM, "rMem", CD_SEGMENT_ARRAY);
+            tlbArray(R_OFF, "rOff", CD_int.arrayType());
+            tlbArray(W_TAG, "wTag", CD_LONG_ARRAY);
+            tlbArray(W_MEM, "wMem", CD_SEGMENT_ARRAY);
+            tlbArray(W_OFF, "wOff", CD_int.arrayType());
         }
 
         private void tlbArray(int local, String field, ClassDesc type) {
@@ -372,6 +384,13 @@ final class BlockCompiler {
          * sign-extended) or a long (size 8) on the stack.
          */
         private void inlineLoad(int size) {
+            if (!INLINE_MEMORY) {
+                cb.lstore(VA);
+                cb.aload(H).lload(VA);
+                String m = switch (size) { case 1 -> "load8"; case 2 -> "load16"; case 4 -> "load32"; default -> "load64"; };
+                cb.invokevirtual(CD_HART, m, MethodTypeDesc.of(valueType(size), CD_long));
+                return;
+            }
             Label slow = cb.newLabel(), done = cb.newLabel();
             currentSize = size;
             tlbCheck(R_TAG, size, slow);
@@ -388,6 +407,16 @@ final class BlockCompiler {
 
         /** Stores the value pushed by {@code value} (an int for sizes ≤ 4, a long for 8). */
         private void inlineStore(int size, Runnable value) {
+            if (!INLINE_MEMORY) {
+                cb.lstore(VA);
+                cb.aload(H).lload(VA);
+                value.run();
+                if (size == 1) cb.i2b();
+                if (size == 2) cb.i2s();
+                String m = switch (size) { case 1 -> "store8"; case 2 -> "store16"; case 4 -> "store32"; default -> "store64"; };
+                cb.invokevirtual(CD_HART, m, MethodTypeDesc.of(CD_void, CD_long, valueType(size)));
+                return;
+            }
             Label slow = cb.newLabel(), done = cb.newLabel();
             currentSize = size;
             tlbCheck(W_TAG, size, slow);
