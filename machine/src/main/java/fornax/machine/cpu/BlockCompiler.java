@@ -51,12 +51,7 @@ final class BlockCompiler {
      */
     static final int MAX_BYTECODE = Integer.getInteger("fornax.jit.bytecode", 3000);
     static final int BUDGET = 8192;
-    static final boolean LOOP_ENTRIES = !"false".equals(System.getProperty("fornax.jit.loopEntries"));
-    /**
-     * Emit the TLB lookup of loads and stores inline (true) or call the hart's small access
-     * methods (false, the default: measured faster, HotSpot compiles the smaller regions better).
-     */
-    static final boolean INLINE_MEMORY = Boolean.getBoolean("fornax.jit.inlineMemory");
+
 
     private static final ClassDesc CD_HART = ClassDesc.of("fornax.machine.cpu.Hart");
     private static final ClassDesc CD_BLOCK = ClassDesc.of("fornax.machine.cpu.CompiledBlock");
@@ -66,14 +61,8 @@ final class BlockCompiler {
     private static final MethodTypeDesc MTD_INIT = MethodTypeDesc.of(CD_void, CD_int);
     private static final MethodTypeDesc MTD_CMPU = MethodTypeDesc.of(CD_int, CD_long, CD_long);
     private static final int H = 1, X = 2, F = 3, ENTRY = 4, BASE = 5, TPC = 7, COUNT = 9, TEMP = 10, REG_BASE = 12;
-    /** Locals after the registers: the TLB arrays and scratch for inline memory accesses. */
-    private static final int R_TAG = 74, R_MEM = 75, R_OFF = 76, W_TAG = 77, W_MEM = 78, W_OFF = 79,
-            VA = 80, SLOT = 82, PAGE_OFF = 83;
-    private static final ClassDesc CD_TLB = ClassDesc.of("fornax.machine.cpu.Mmu$Tlb");
-    private static final ClassDesc CD_MMU = ClassDesc.of("fornax.machine.cpu.Mmu");
-    private static final ClassDesc CD_SEGMENT = ClassDesc.of("java.lang.foreign.MemorySegment");
-    private static final ClassDesc CD_PHYS = ClassDesc.of("fornax.machine.mem.PhysicalMemory");
-    private static final ClassDesc CD_SEGMENT_ARRAY = CD_SEGMENT.arrayType();
+    /** Local after the registers: the address of a memory access. */
+    private static final int VA = 74;
     private static final MethodHandles.Lookup LOOKUP = MethodHandles.lookup();
     private static final ClassFile CLASSFILE = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(
             ClassHierarchyResolver.defaultResolver().orElse(
@@ -140,7 +129,7 @@ final class BlockCompiler {
                 if (!translatable(op)) break;
                 slots.set(s);
                 count++;
-                cost += isMemory(op) ? (INLINE_MEMORY ? 90 : 30) : 24;
+                cost += isMemory(op) ? 30 : 24;
                 noteRegisters(w, op, used, written);
                 int next = s + (Op.len(w) >>> 1);
                 if (op == JALR) break;
@@ -201,9 +190,8 @@ final class BlockCompiler {
         }
         // Every entry point of the region leads into it, so a loop head that the region left (its
         // time budget ran out) is re-entered here instead of being translated a second time.
-        if (LOOP_ENTRIES)
-            for (int t = region.entries().nextSetBit(0); t >= 0; t = region.entries().nextSetBit(t + 1))
-                if (page.blocks[t] == null) page.blocks[t] = block;
+        for (int t = region.entries().nextSetBit(0); t >= 0; t = region.entries().nextSetBit(t + 1))
+            if (page.blocks[t] == null) page.blocks[t] = block;
         return block;
     }
 
@@ -287,7 +275,6 @@ final class BlockCompiler {
             cb.iconst_0().istore(COUNT);
             // The hart's TLB for this address space cannot change while the region runs (satp and
             // sfence.vma happen between runs), so its arrays are read once.
-            if (INLINE_MEMORY) loadTlbArrays();
             cb.lconst_0().lstore(TEMP);
 
             Label start = cb.newLabel(), end = cb.newLabel(), handler = cb.newLabel();
@@ -326,112 +313,32 @@ final class BlockCompiler {
             cb.exceptionCatch(start, end, handler, CD_TRAP);
         }
 
-        private void loadTlbArrays() {
-            cb.aload(H).getfield(CD_HART, "mmu", CD_MMU).getfield(CD_MMU, "tlb", CD_TLB).astore(TEMP);
-            tlbArray(R_TAG, "rTag", CD_LONG_ARRAY);
-            tlbArray(R_MEM, "rMem", CD_SEGMENT_ARRAY);
-            tlbArray(R_OFF, "rOff", CD_int.arrayType());
-            tlbArray(W_TAG, "wTag", CD_LONG_ARRAY);
-            tlbArray(W_MEM, "wMem", CD_SEGMENT_ARRAY);
-            tlbArray(W_OFF, "wOff", CD_int.arrayType());
-        }
-
-        private void tlbArray(int local, String field, ClassDesc type) {
-            cb.aload(TEMP).getfield(CD_TLB, field, type).astore(local);
-        }
-
-        /** Value layouts of PhysicalMemory by access size. */
-        private static ClassDesc layoutType(int size) {
-            return ClassDesc.of(switch (size) {
-                case 1 -> "java.lang.foreign.ValueLayout$OfByte";
-                case 2 -> "java.lang.foreign.ValueLayout$OfShort";
-                case 4 -> "java.lang.foreign.ValueLayout$OfInt";
-                default -> "java.lang.foreign.ValueLayout$OfLong";
-            });
-        }
-
-        private static String layoutField(int size) {
-            return switch (size) { case 1 -> "U8"; case 2 -> "U16"; case 4 -> "U32"; default -> "U64"; };
-        }
-
         private static ClassDesc valueType(int size) {
             return switch (size) { case 1 -> CD_byte; case 2 -> CD_short; case 4 -> CD_int; default -> CD_long; };
         }
 
         /**
-         * The TLB lookup of an access of {@code size} bytes at the address on top of the stack:
-         * leaves VA/SLOT/PAGE_OFF set and jumps to {@code slow} on a miss or a page-crossing access.
+         * Loads {@code size} bytes from the address on the stack through the hart's access method
+         * (a TLB hit is a few array reads there); leaves an int (sizes 1, 2, 4, sign-extended) or
+         * a long (size 8). Emitting the TLB lookup inline instead was measured: the larger regions
+         * compile worse (bench_sort 7.3 s against 4.2 s).
          */
-        private void tlbCheck(int tagArray, int size, Label slow) {
+        private void memoryLoad(int size) {
             cb.lstore(VA);
-            cb.lload(VA).bipush(12).lushr().l2i().sipush(Mmu.TLB_MASK).iand().istore(SLOT);
-            cb.aload(tagArray).iload(SLOT).laload().lload(VA).bipush(12).lushr().lcmp().ifne(slow);
-            cb.lload(VA).l2i().sipush(0xFFF).iand().istore(PAGE_OFF);
-            if (size > 1) cb.iload(PAGE_OFF).sipush(4096 - size).if_icmpgt(slow);
-        }
-
-        /** Pushes the segment and offset of a TLB hit. */
-        private void hitAddress(int memArray, int offArray) {
-            cb.aload(memArray).iload(SLOT).aaload();
-            cb.getstatic(CD_PHYS, layoutField(currentSize), layoutType(currentSize));
-            cb.aload(offArray).iload(SLOT).iaload().iload(PAGE_OFF).iadd().i2l();
-        }
-
-        private int currentSize;
-
-        /**
-         * Loads {@code size} bytes from the address on the stack; leaves an int (sizes 1, 2, 4,
-         * sign-extended) or a long (size 8) on the stack.
-         */
-        private void inlineLoad(int size) {
-            if (!INLINE_MEMORY) {
-                cb.lstore(VA);
-                cb.aload(H).lload(VA);
-                String m = switch (size) { case 1 -> "load8"; case 2 -> "load16"; case 4 -> "load32"; default -> "load64"; };
-                cb.invokevirtual(CD_HART, m, MethodTypeDesc.of(valueType(size), CD_long));
-                return;
-            }
-            Label slow = cb.newLabel(), done = cb.newLabel();
-            currentSize = size;
-            tlbCheck(R_TAG, size, slow);
-            hitAddress(R_MEM, R_OFF);
-            cb.invokeinterface(CD_SEGMENT, "get", MethodTypeDesc.of(valueType(size), layoutType(size), CD_long));
-            cb.goto_(done);
-            cb.labelBinding(slow);
-            cb.aload(H).lload(VA).loadConstant(size).invokevirtual(CD_HART, "loadSlow", MethodTypeDesc.of(CD_long, CD_long, CD_int));
-            if (size < 8) cb.l2i();
-            cb.labelBinding(done);
-            if (size == 1) cb.i2b();
-            if (size == 2) cb.i2s();
+            cb.aload(H).lload(VA);
+            String m = switch (size) { case 1 -> "load8"; case 2 -> "load16"; case 4 -> "load32"; default -> "load64"; };
+            cb.invokevirtual(CD_HART, m, MethodTypeDesc.of(valueType(size), CD_long));
         }
 
         /** Stores the value pushed by {@code value} (an int for sizes ≤ 4, a long for 8). */
-        private void inlineStore(int size, Runnable value) {
-            if (!INLINE_MEMORY) {
-                cb.lstore(VA);
-                cb.aload(H).lload(VA);
-                value.run();
-                if (size == 1) cb.i2b();
-                if (size == 2) cb.i2s();
-                String m = switch (size) { case 1 -> "store8"; case 2 -> "store16"; case 4 -> "store32"; default -> "store64"; };
-                cb.invokevirtual(CD_HART, m, MethodTypeDesc.of(CD_void, CD_long, valueType(size)));
-                return;
-            }
-            Label slow = cb.newLabel(), done = cb.newLabel();
-            currentSize = size;
-            tlbCheck(W_TAG, size, slow);
-            hitAddress(W_MEM, W_OFF);
+        private void memoryStore(int size, Runnable value) {
+            cb.lstore(VA);
+            cb.aload(H).lload(VA);
             value.run();
             if (size == 1) cb.i2b();
             if (size == 2) cb.i2s();
-            cb.invokeinterface(CD_SEGMENT, "set", MethodTypeDesc.of(CD_void, layoutType(size), CD_long, valueType(size)));
-            cb.goto_(done);
-            cb.labelBinding(slow);
-            cb.aload(H).lload(VA);
-            value.run();
-            if (size < 8) cb.i2l();
-            cb.loadConstant(size).invokevirtual(CD_HART, "storeSlow", MethodTypeDesc.of(CD_void, CD_long, CD_long, CD_int));
-            cb.labelBinding(done);
+            String m = switch (size) { case 1 -> "store8"; case 2 -> "store16"; case 4 -> "store32"; default -> "store64"; };
+            cb.invokevirtual(CD_HART, m, MethodTypeDesc.of(CD_void, CD_long, valueType(size)));
         }
 
         private void control(int op, int w, int imm, int s, int next, long pc) {
@@ -594,7 +501,7 @@ final class BlockCompiler {
         private void load(long pc, int rs1, int imm, int size, long zeroExtendMask, int rd) {
             trapPoint(pc);
             address(rs1, imm);
-            inlineLoad(size);
+            memoryLoad(size);
             if (size < 8) cb.i2l();
             if (zeroExtendMask != 0) cb.loadConstant(zeroExtendMask).land();
             write(rd);
@@ -603,7 +510,7 @@ final class BlockCompiler {
         private void store(long pc, int rs1, int imm, int size, Runnable value) {
             trapPoint(pc);
             address(rs1, imm);
-            inlineStore(size, value);
+            memoryStore(size, value);
         }
 
         private void instruction(int op, int w, int rd, int rs1, int rs2, int imm, long pc) {
@@ -658,14 +565,14 @@ final class BlockCompiler {
                 case FLD -> {
                     trapPoint(pc);
                     address(rs1, imm);
-                    inlineLoad(8);
+                    memoryLoad(8);
                     cb.lstore(TEMP);
                     cb.aload(F).loadConstant(rd).lload(TEMP).lastore();
                 }
                 case FLW -> {
                     trapPoint(pc);
                     address(rs1, imm);
-                    inlineLoad(4);
+                    memoryLoad(4);
                     cb.i2l().loadConstant(0xFFFFFFFFL).land().loadConstant(0xFFFFFFFF00000000L).lor().lstore(TEMP);
                     cb.aload(F).loadConstant(rd).lload(TEMP).lastore();
                 }
