@@ -172,6 +172,7 @@ public final class Kernel implements AutoCloseable {
             new TrapLoop(this, hart).run(task);
         } finally {
             running.decrementAndGet();
+            process.closeAll();
             as.destroy();
             asids.free(asid);
         }

@@ -3,6 +3,8 @@ package fornax.kernel.proc;
 import fornax.kernel.mm.AddressSpace;
 import fornax.kernel.sys.Errno;
 import fornax.kernel.sys.SysError;
+import fornax.kernel.vfs.FdTable;
+import fornax.kernel.vfs.FileDescription;
 import fornax.kernel.vfs.OpenFile;
 
 /**
@@ -16,14 +18,13 @@ public final class Process {
     public static final int RLIMIT_CPU = 0, RLIMIT_FSIZE = 1, RLIMIT_DATA = 2, RLIMIT_STACK = 3, RLIMIT_CORE = 4,
             RLIMIT_RSS = 5, RLIMIT_NPROC = 6, RLIMIT_NOFILE = 7, RLIMIT_MEMLOCK = 8, RLIMIT_AS = 9, RLIM_NLIMITS = 16;
     public static final long RLIM_INFINITY = -1L;
-    private static final int MAX_FDS = 1024;
 
     private final int pid;
     private final AddressSpace as;
     private final String exePath;
     private final String cwd;
+    private final FdTable fds = new FdTable();
     // guarded by this
-    private final OpenFile[] fds = new OpenFile[MAX_FDS];
     private final long[][] rlimits = new long[RLIM_NLIMITS][];
     /** rt_sigaction records, kernel layout (handler, flags, mask), per signal 1..64. */
     private final byte[][] sigactions = new byte[65][];
@@ -37,7 +38,7 @@ public final class Process {
         this.cwd = cwd;
         for (int i = 0; i < RLIM_NLIMITS; i++) rlimits[i] = new long[] {RLIM_INFINITY, RLIM_INFINITY};
         rlimits[RLIMIT_STACK] = new long[] {8L << 20, RLIM_INFINITY};
-        rlimits[RLIMIT_NOFILE] = new long[] {MAX_FDS, MAX_FDS};
+        rlimits[RLIMIT_NOFILE] = new long[] {FdTable.DEFAULT_LIMIT, FdTable.DEFAULT_LIMIT};
         rlimits[RLIMIT_CORE] = new long[] {0, RLIM_INFINITY};
         rlimits[RLIMIT_NPROC] = new long[] {4096, 4096};
     }
@@ -47,17 +48,23 @@ public final class Process {
     public String exePath() { return exePath; }
     public String cwd() { return cwd; }
 
-    public synchronized void installFd(int fd, OpenFile f) { fds[fd] = f; }
+    /** The descriptor table (it has its own lock). */
+    public FdTable fds() { return fds; }
 
-    public synchronized OpenFile file(int fd) {
-        if (fd < 0 || fd >= MAX_FDS || fds[fd] == null) throw new SysError(Errno.EBADF);
-        return fds[fd];
+    /** Opens {@code f} as a new description at descriptor {@code fd} (set-up of stdio). */
+    public void installFd(int fd, OpenFile f) {
+        FileDescription old = fds.installAt(fd, new FileDescription(f, 0), false);
+        if (old != null) old.release();
     }
 
-    public synchronized void close(int fd) {
-        file(fd);
-        fds[fd] = null;
-    }
+    /** The file behind descriptor {@code fd}; EBADF if none. */
+    public OpenFile file(int fd) { return fds.get(fd).file(); }
+
+    /** close(2): drops the descriptor and releases its description. */
+    public void close(int fd) { fds.remove(fd).release(); }
+
+    /** Releases every descriptor (exit). */
+    public void closeAll() { for (FileDescription f : fds.clear()) f.release(); }
 
     public synchronized long[] rlimit(int resource) {
         if (resource < 0 || resource >= RLIM_NLIMITS) throw new SysError(Errno.EINVAL);

@@ -21,6 +21,13 @@ public interface OpenFile {
     /** Fills a Linux {@code struct stat}. */
     Stat stat();
 
+    /**
+     * The last descriptor referring to this description went away (close, exit). Descriptions
+     * are shared by dup and fork, so an implementation that holds resources must count its
+     * references; the default does nothing.
+     */
+    default void close() { }
+
     /** Access to the calling process's memory for ioctls that take pointers. */
     interface UserMemory {
         void copyIn(long va, byte[] dst, int off, int len);

@@ -1,0 +1,44 @@
+package fornax.kernel.vfs;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An open file description (Linux's {@code struct file}, Plan 9's Chan): what descriptors point
+ * at. dup and fork share one description, so they share its offset and status flags; the
+ * underlying {@link OpenFile} is released when the last reference goes.
+ *
+ * <p>Locking: {@code this} guards the offset; flags are volatile; references are atomic.
+ */
+public final class FileDescription {
+    private final OpenFile file;
+    private final AtomicInteger references = new AtomicInteger(1);
+    /** O_APPEND, O_NONBLOCK and the other status flags (fcntl F_GETFL/F_SETFL). */
+    private volatile int statusFlags;
+    private long offset; // guarded by this
+
+    public FileDescription(OpenFile file, int statusFlags) {
+        this.file = file;
+        this.statusFlags = statusFlags;
+    }
+
+    public OpenFile file() { return file; }
+    public int statusFlags() { return statusFlags; }
+    public void setStatusFlags(int flags) { statusFlags = flags; }
+    public synchronized long offset() { return offset; }
+    public synchronized void setOffset(long off) { offset = off; }
+
+    /** Another descriptor now refers to this description. */
+    public FileDescription retain() {
+        if (references.getAndIncrement() <= 0) throw new IllegalStateException("retain of a released description");
+        return this;
+    }
+
+    /** A descriptor went away; the last one releases the file. */
+    public void release() {
+        int left = references.decrementAndGet();
+        if (left == 0) file.close();
+        else if (left < 0) throw new IllegalStateException("description released twice");
+    }
+
+    public int references() { return references.get(); }
+}
