@@ -52,6 +52,14 @@ public final class AddressSpace {
     private final TlbFlusher flusher;
     // guarded by this
     private final TreeMap<Long, Vma> vmas = new TreeMap<>();
+    /**
+     * Changes whenever a translation some hart may have cached became wrong (unmap, downgrade,
+     * copy-on-write break). A hart that last synchronised its TLB for this ASID at another value
+     * flushes the ASID before running this address space again. Unique across address spaces, so
+     * a recycled ASID never matches what a hart saw for the previous owner.
+     */
+    private volatile long generation = GENERATIONS.incrementAndGet();
+    private static final java.util.concurrent.atomic.AtomicLong GENERATIONS = new java.util.concurrent.atomic.AtomicLong();
     private long brkStart, brk;
     private int residentPages;
 
@@ -64,6 +72,13 @@ public final class AddressSpace {
     }
 
     public long satp() { return PageTable.satp(table.rootPa(), asid); }
+    public long tlbGeneration() { return generation; }
+
+    /** Some hart may hold a stale translation of {@code va} (-1: any address): flush and move on. */
+    private void stale(long va) {
+        generation = GENERATIONS.incrementAndGet();
+        flusher.flush(va, asid);
+    }
     public int asid() { return asid; }
     public synchronized int residentPages() { return residentPages; }
     public synchronized List<Vma> vmas() { return new ArrayList<>(vmas.values()); }
@@ -85,9 +100,14 @@ public final class AddressSpace {
 
     /** Adds a VMA over [start, end); the range must be free. */
     public synchronized void map(long start, long end, int prot, Vma.Kind kind) {
+        map(start, end, prot, kind, false);
+    }
+
+    /** Adds a VMA over [start, end), shared across fork if {@code shared}; the range must be free. */
+    public synchronized void map(long start, long end, int prot, Vma.Kind kind, boolean shared) {
         if (start < MIN_ADDR || end > USER_TOP || overlaps(start, end))
             throw new SysError(Errno.ENOMEM, String.format("range [%#x,%#x) unavailable", start, end));
-        vmas.put(start, new Vma(start, end, prot, kind));
+        vmas.put(start, new Vma(start, end, prot, kind, shared));
     }
 
     public synchronized boolean isFree(long start, long end) {
@@ -131,7 +151,7 @@ public final class AddressSpace {
         if (pa >= 0) {
             frames.free(pa);
             residentPages--;
-            flusher.flush(va, asid);
+            stale(va);
         }
     }
 
@@ -150,7 +170,7 @@ public final class AddressSpace {
             long flags = nv.pteFlags();
             table.forEachLeaf(v.start(), v.end(), (va, pte) -> {
                 table.protect(va, flags);   // flags 0 parks the frame: contents survive PROT_NONE
-                flusher.flush(va, asid);
+                stale(va);
             });
         }
     }
@@ -222,14 +242,75 @@ public final class AddressSpace {
         long page = pageDown(va);
         long pte = table.lookup(page);
         if (PageTable.holdsFrame(pte)) {
+            if (access == Access.WRITE && (pte & PageTable.COW) != 0 && (pte & PageTable.V) != 0) {
+                breakCopyOnWrite(page, pte);
+                return 0;
+            }
             // Present: the TLB was stale (another hart changed it) or permissions really forbid.
-            flusher.flush(page, asid);
+            stale(page);
             return 0;
         }
         long pa = frames.allocZeroed();
         table.map(page, pa, v.pteFlags());
         residentPages++;
         return 0;
+    }
+
+    /**
+     * The first write to a copy-on-write page: the last owner takes the frame back writable,
+     * others get a private copy.
+     */
+    private void breakCopyOnWrite(long page, long pte) {
+        long pa = PageTable.frameOf(pte);
+        long flags = (pte & 0x3FF & ~PageTable.COW) | PageTable.W | PageTable.D | PageTable.A;
+        if (frames.owners(pa) == 1) {
+            table.setLeaf(page, (pa >>> 12) << 10 | flags);
+        } else {
+            long copy = frames.alloc();
+            ram.copy(pa, copy, (int) PAGE);
+            frames.free(pa);
+            table.setLeaf(page, (copy >>> 12) << 10 | flags);
+        }
+        stale(page);
+    }
+
+    /**
+     * fork: a new address space with the same VMAs whose private pages share this one's frames
+     * copy-on-write (both sides lose W until they write) and whose shared pages share frames
+     * outright. Shared mappings are populated first so both processes see the same frames.
+     */
+    public synchronized AddressSpace fork(int childAsid, TlbFlusher childFlusher) {
+        AddressSpace child = new AddressSpace(ram, frames, childAsid, childFlusher);
+        try {
+            child.vmas.putAll(vmas);
+            child.brkStart = brkStart;
+            child.brk = brk;
+            boolean[] downgraded = {false};
+            for (Vma v : vmas.values()) {
+                if (v.shared()) {
+                    for (long va = v.start(); va < v.end(); va += PAGE)
+                        if (!PageTable.holdsFrame(table.lookup(va))) fault(va, Access.READ);
+                }
+                table.forEachLeaf(v.start(), v.end(), (va, pte) -> {
+                    frames.retain(PageTable.frameOf(pte));
+                    long shared = pte;
+                    if (!v.shared()) {
+                        shared = (pte & ~PageTable.W) | PageTable.COW;
+                        if (shared != pte) {
+                            table.setLeaf(va, shared);
+                            downgraded[0] = true;
+                        }
+                    }
+                    child.table.setLeaf(va, shared);
+                    child.residentPages++;
+                });
+            }
+            if (downgraded[0]) stale(-1);
+            return child;
+        } catch (RuntimeException e) {
+            child.destroy();
+            throw e;
+        }
     }
 
     /** Physical address backing {@code va} for a kernel access, faulting the page in; EFAULT if invalid. */
@@ -304,6 +385,6 @@ public final class AddressSpace {
     public synchronized void destroy() {
         unmap(MIN_ADDR, USER_TOP);
         table.destroy();
-        flusher.flush(-1, asid);
+        stale(-1);
     }
 }

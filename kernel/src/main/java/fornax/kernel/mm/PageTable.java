@@ -24,6 +24,12 @@ public final class PageTable {
      * access" leaf: V with R=W=X=0 would be a pointer to another table).
      */
     public static final long PARKED = 1L << 8;
+    /**
+     * Software bit (RSW bit 9): the frame is shared copy-on-write. W stays clear while it is set,
+     * whatever the VMA allows, so the first write faults and the kernel copies (or, if this is the
+     * last owner, simply takes) the frame.
+     */
+    public static final long COW = 1L << 9;
     private static final int LEVELS = 4;
 
     private final PhysicalMemory ram;
@@ -68,6 +74,11 @@ public final class PageTable {
         ram.write64(leafSlot(va, true), (pa >>> 12) << 10 | flags | V);
     }
 
+    /** Writes a raw leaf PTE for {@code va} (creating tables); used to share frames at fork. */
+    public void setLeaf(long va, long pte) {
+        ram.write64(leafSlot(va, true), pte);
+    }
+
     /** The leaf PTE for {@code va}, or 0 if none. */
     public long lookup(long va) {
         long slot = leafSlot(va, false);
@@ -97,6 +108,7 @@ public final class PageTable {
         long pte = ram.read64(slot);
         if (!holdsFrame(pte)) return;
         long keep = pte & ~(V | R | W | X | U | G | PARKED);
+        if ((pte & COW) != 0) flags &= ~W;
         ram.write64(slot, flags == 0 ? keep | PARKED : keep | flags | V);
     }
 

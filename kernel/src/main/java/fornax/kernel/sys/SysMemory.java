@@ -20,8 +20,8 @@ final class SysMemory {
 
     static void register(SyscallTable t) {
         t.supported(214, "brk", SysMemory::brk);
-        t.partial(222, "mmap", "anonymous mappings only; file mappings return ENODEV until the VFS lands; "
-                + "MAP_SHARED anonymous memory is not yet shared across fork", SysMemory::mmap);
+        t.partial(222, "mmap", "anonymous mappings only; file mappings return ENODEV until the VFS lands",
+                SysMemory::mmap);
         t.supported(215, "munmap", SysMemory::munmap);
         t.supported(226, "mprotect", SysMemory::mprotect);
         t.partial(233, "madvise", "DONTNEED/FREE drop pages (refault as zero); other advice is accepted and ignored",
@@ -71,7 +71,7 @@ final class SysMemory {
             long hint = addr & ~(PAGE - 1);
             start = hint != 0 && as.isFree(hint, hint + size) ? hint : as.findFree(size, AddressSpace.MMAP_BASE);
         }
-        as.map(start, start + size, prot, (flags & MAP_STACK) != 0 ? Vma.Kind.STACK : Vma.Kind.ANON);
+        as.map(start, start + size, prot, (flags & MAP_STACK) != 0 ? Vma.Kind.STACK : Vma.Kind.ANON, type != MAP_PRIVATE);
         return start;
     }
 

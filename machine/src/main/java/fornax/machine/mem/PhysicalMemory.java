@@ -146,6 +146,20 @@ public final class PhysicalMemory {
         observer.written(start, total);
     }
 
+    /** Copies {@code len} bytes of RAM from {@code src} to {@code dst} (ranges must not overlap). */
+    public void copy(long src, long dst, int len) {
+        check(src, len);
+        check(dst, len);
+        long start = dst;
+        int total = len;
+        while (len > 0) {
+            int n = Math.min(len, Math.min(CHUNK_SIZE - offset(src), CHUNK_SIZE - offset(dst)));
+            MemorySegment.copy(chunk(src), offset(src), chunk(dst), offset(dst), n);
+            src += n; dst += n; len -= n;
+        }
+        observer.written(start, total);
+    }
+
     public void zero(long pa, long len) {
         check(pa, len);
         long start = pa, total = len;
