@@ -50,6 +50,7 @@ class GuestCompareTest {
                 new Case("misaligned"),
                 new Case("memory"),
                 new Case("sysinfo"),
+                new Case("forkwait"),
                 new Case("exitcode", "0"),
                 new Case("exitcode", 42, "42"),
                 new Case("exitcode", 255, "255"),

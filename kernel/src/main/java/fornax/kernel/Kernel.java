@@ -12,6 +12,7 @@ import fornax.kernel.mm.AddressSpace;
 import fornax.kernel.mm.AsidAllocator;
 import fornax.kernel.mm.FrameAllocator;
 import fornax.kernel.proc.Process;
+import fornax.kernel.proc.Signals;
 import fornax.kernel.proc.Task;
 import fornax.kernel.sys.SyscallTable;
 import fornax.kernel.trap.TrapLoop;
@@ -54,8 +55,10 @@ public final class Kernel implements AutoCloseable {
     private final SecureRandom random;
     private final long bootNanos;
     private final long realtimeAtBoot;
-    private final AtomicInteger nextPid = new AtomicInteger(1);
     private final AsidAllocator asids = new AsidAllocator();
+    private final fornax.kernel.proc.ProcessTable processes = new fornax.kernel.proc.ProcessTable();
+    private final fornax.kernel.sched.Scheduler scheduler;
+    private final TrapLoop trapLoop;
     private final AtomicInteger running = new AtomicInteger();
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
 
@@ -69,6 +72,10 @@ public final class Kernel implements AutoCloseable {
         this.debug = new UartDriver(bus, Machine.UART1_BASE, machine.plic(), Machine.PLIC_BASE, Machine.UART1_IRQ);
         this.random = entropySource();
         this.bootNanos = machine.bootNanos();
+        Hart[] harts = new Hart[machine.hartCount()];
+        for (int i = 0; i < harts.length; i++) harts[i] = machine.hart(i);
+        this.scheduler = new fornax.kernel.sched.Scheduler(harts);
+        this.trapLoop = new TrapLoop(this, scheduler);
         long lo = bus.read32(Machine.RTC_BASE) & 0xFFFFFFFFL;   // reading TIME_LOW latches TIME_HIGH
         long hi = bus.read32(Machine.RTC_BASE + 4) & 0xFFFFFFFFL;
         this.realtimeAtBoot = (hi << 32 | lo) - (System.nanoTime() - bootNanos);
@@ -108,14 +115,35 @@ public final class Kernel implements AutoCloseable {
         return t >= 0 ? t : monotonicNanos();
     }
 
-    /** riscv_flush_icache / FENCE.I for everyone: drop decoded code and this hart's fetch TLB. */
-    public void flushInstructionCaches(Hart hart) {
+    /**
+     * riscv_flush_icache / FENCE.I for everyone: drop all decoded code. Fetch TLBs notice that the
+     * decoded pages they hold went stale and refill.
+     */
+    public void flushInstructionCaches() {
         machine.codeCache().invalidateAll();
-        hart.flushTlb(-1, -1);
     }
 
-    /** One line on the kernel log (the debug UART, i.e. the host's stderr). */
+    /** Kernel messages not shown on the console (what Linux keeps in dmesg); bounded. */
+    private final java.util.ArrayDeque<String> messages = new java.util.ArrayDeque<>(); // guarded by itself
+
+    /** Records a kernel message without printing it. */
+    public void dmesg(String line) {
+        synchronized (messages) {
+            if (messages.size() == 1000) messages.removeFirst();
+            messages.addLast(String.format("[%12.6f] %s", monotonicNanos() / 1e9, line));
+        }
+    }
+
+    /** The recorded kernel messages, oldest first. */
+    public List<String> messages() {
+        synchronized (messages) {
+            return List.copyOf(messages);
+        }
+    }
+
+    /** One line on the kernel log (the debug UART, i.e. the host's stderr), also kept in dmesg. */
     public void log(String line) {
+        dmesg(line);
         byte[] b = ("fornax: " + line + "\n").getBytes(StandardCharsets.UTF_8);
         debug.write(b, 0, b.length);
     }
@@ -137,16 +165,10 @@ public final class Kernel implements AutoCloseable {
             throw new ExecException(hostElf + ": dynamically linked (needs " + elf.interpreter()
                     + "); only static executables are supported so far (build with -static)");
 
-        Hart hart = machine.hart(0);
-        int asid;
-        try {
-            asid = asids.allocate();
-        } catch (fornax.kernel.sys.SysError e) {
-            throw new ExecException(hostElf + ": " + e.getMessage());
-        }
-        AddressSpace as = new AddressSpace(machine.ram(), frames, asid, hart::flushTlb);
+        AddressSpace as = newAddressSpace();
+        if (as == null) throw new ExecException(hostElf + ": out of address-space identifiers");
         // The host file is not inside the guest's file tree; /proc/self/exe names it by its host path.
-        Process process = new Process(nextPid.getAndIncrement(), as, hostElf.toAbsolutePath().normalize().toString(), "/tmp");
+        Process process = new Process(processes.allocatePid(), as, hostElf.toAbsolutePath().normalize().toString(), "/tmp");
         ConsoleFile tty = new ConsoleFile(console, 0, config.terminal());
         process.installFd(0, tty);
         process.installFd(1, tty);
@@ -160,23 +182,90 @@ public final class Kernel implements AutoCloseable {
             loaded = ProgramLoader.load(elf, as, argv, envp, argv.getFirst(), new ProgramLoader.Credentials(0, 0, 0, 0),
                     process.rlimit(Process.RLIMIT_STACK)[0], rnd);
         } catch (RuntimeException e) {
-            as.destroy();
-            asids.free(asid);
+            releaseAddressSpace(as);
+            process.closeAll();
             throw new ExecException(hostElf + ": cannot load: " + e.getMessage());
         }
         long[] ctx = task.context();
         ctx[Hart.CTX_PC] = loaded.entry();
         ctx[2] = loaded.sp();
-        running.incrementAndGet();
+        processes.add(process, null);
+        Thread thread = start(task);
         try {
-            new TrapLoop(this, hart).run(task);
-        } finally {
-            running.decrementAndGet();
-            process.closeAll();
-            as.destroy();
-            asids.free(asid);
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.exit(Signals.SIGKILL);
         }
         return process.shellStatus();
+    }
+
+    /** A fresh address space with its own ASID, or null when every ASID is in use. */
+    public AddressSpace newAddressSpace() {
+        int asid;
+        try {
+            asid = asids.allocate();
+        } catch (fornax.kernel.sys.SysError e) {
+            return null;
+        }
+        return new AddressSpace(machine.ram(), frames, asid, this::flushCurrentHart);
+    }
+
+    /** fork: a copy-on-write copy of {@code parent} under a new ASID; EAGAIN when none is free. */
+    public AddressSpace forkAddressSpace(AddressSpace parent) {
+        int asid = asids.allocate();
+        try {
+            return parent.fork(asid, this::flushCurrentHart);
+        } catch (RuntimeException e) {
+            asids.free(asid);
+            throw e;
+        }
+    }
+
+    /** Destroys an address space and recycles its ASID. */
+    public void releaseAddressSpace(AddressSpace as) {
+        as.destroy();
+        asids.free(as.asid());
+    }
+
+    /**
+     * A translation changed while the calling task holds a hart (a page fault it is handling):
+     * flush that hart now. Harts not running the task catch up when a task next acquires them,
+     * through the address space's TLB generation.
+     */
+    private void flushCurrentHart(long va, int asid) {
+        Task t = CURRENT.get();
+        if (t != null && t.hart != null) t.hart.flushTlb(va, asid);
+    }
+
+    private static final ThreadLocal<Task> CURRENT = new ThreadLocal<>();
+
+    public fornax.kernel.proc.ProcessTable processes() { return processes; }
+
+    /** Starts {@code task} on its own (virtual) thread; the thread retires the process at its end. */
+    public Thread start(Task task) {
+        running.incrementAndGet();
+        return Thread.ofVirtual().name("pid-" + task.process().pid()).start(() -> {
+            CURRENT.set(task);
+            try {
+                trapLoop.run(task);
+            } catch (RuntimeException | Error e) {
+                log("pid " + task.process().pid() + ": kernel error, process killed: " + e);
+                task.process().exit(Signals.SIGKILL);
+            } finally {
+                retire(task.process());
+                CURRENT.remove();
+            }
+        });
+    }
+
+    /** The last task of {@code p} ended: release its resources and let its parent reap it. */
+    private void retire(Process p) {
+        p.exit(0);   // no-op if exit_group or a signal already recorded the status
+        p.closeAll();
+        releaseAddressSpace(p.addressSpace());
+        running.decrementAndGet();
+        processes.exited(p);
     }
 
     private static byte[] readExecutable(Path p) throws ExecException {

@@ -8,11 +8,14 @@ import fornax.kernel.vfs.FileDescription;
 import fornax.kernel.vfs.OpenFile;
 
 /**
- * A process: an address space, a file-descriptor table, limits and identity, and its exit state.
- * Threads ({@link Task}) share all of it.
+ * A process: an address space, a file-descriptor table, limits and identity, its place in the
+ * process tree and its exit state. Threads ({@link Task}) share all of it.
  *
- * <p>Locking: {@code this} guards the fd table, rlimits and exit state. The address space has its
- * own lock; never hold {@code this} while calling into it.
+ * <p>Life cycle: RUNNING → (last task exits) ZOMBIE → (parent's wait4 reaps it) gone.
+ *
+ * <p>Locking: {@code this} guards rlimits, signal dispositions and exit state; the
+ * {@link ProcessTable}'s lock guards parent, children and the zombie state (as xv6's wait_lock).
+ * The address space and fd table have their own locks; never hold {@code this} while calling them.
  */
 public final class Process {
     public static final int RLIMIT_CPU = 0, RLIMIT_FSIZE = 1, RLIMIT_DATA = 2, RLIMIT_STACK = 3, RLIMIT_CORE = 4,
@@ -20,10 +23,15 @@ public final class Process {
     public static final long RLIM_INFINITY = -1L;
 
     private final int pid;
-    private final AddressSpace as;
-    private final String exePath;
+    /** Replaced by execve; read by the process's own tasks. */
+    private volatile AddressSpace as;
+    private volatile String exePath;
     private final String cwd;
-    private final FdTable fds = new FdTable();
+    private final FdTable fds;
+    // guarded by the ProcessTable lock
+    Process parent;
+    final java.util.List<Process> children = new java.util.ArrayList<>();
+    boolean zombie;
     // guarded by this
     private final long[][] rlimits = new long[RLIM_NLIMITS][];
     /** rt_sigaction records, kernel layout (handler, flags, mask), per signal 1..64. */
@@ -32,10 +40,15 @@ public final class Process {
     private int exitStatus;  // wait status encoding: code << 8, or signal number
 
     public Process(int pid, AddressSpace as, String exePath, String cwd) {
+        this(pid, as, exePath, cwd, new FdTable());
+    }
+
+    private Process(int pid, AddressSpace as, String exePath, String cwd, FdTable fds) {
         this.pid = pid;
         this.as = as;
         this.exePath = exePath;
         this.cwd = cwd;
+        this.fds = fds;
         for (int i = 0; i < RLIM_NLIMITS; i++) rlimits[i] = new long[] {RLIM_INFINITY, RLIM_INFINITY};
         rlimits[RLIMIT_STACK] = new long[] {8L << 20, RLIM_INFINITY};
         rlimits[RLIMIT_NOFILE] = new long[] {FdTable.DEFAULT_LIMIT, FdTable.DEFAULT_LIMIT};
@@ -46,6 +59,27 @@ public final class Process {
     public int pid() { return pid; }
     public AddressSpace addressSpace() { return as; }
     public String exePath() { return exePath; }
+
+    /** execve: the new image's address space and path; returns the old space for destruction. */
+    public AddressSpace replaceImage(AddressSpace image, String path) {
+        AddressSpace old = as;
+        as = image;
+        exePath = path;
+        return old;
+    }
+
+    /**
+     * fork: a child with a copy of this process's descriptors (sharing descriptions), limits and
+     * signal dispositions, running in {@code childAs}. The caller links it into the tree.
+     */
+    public Process fork(int childPid, AddressSpace childAs) {
+        Process child = new Process(childPid, childAs, exePath, cwd, fds.fork());
+        synchronized (this) {
+            for (int i = 0; i < RLIM_NLIMITS; i++) child.rlimits[i] = rlimits[i].clone();
+            for (int i = 0; i < sigactions.length; i++) if (sigactions[i] != null) child.sigactions[i] = sigactions[i].clone();
+        }
+        return child;
+    }
     public String cwd() { return cwd; }
 
     /** The descriptor table (it has its own lock). */

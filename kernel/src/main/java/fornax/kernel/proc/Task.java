@@ -20,6 +20,12 @@ public final class Task {
     public long signalMask;
     /** Scratch for syscall arguments, reused to avoid allocating per call. */
     public final long[] args = new long[6];
+    /** The context was changed by the kernel (syscall result, exec, signal): reload it on acquire. */
+    public volatile boolean contextDirty = true;
+    /** The hart this task holds, or null while it is in the kernel or waiting. Own thread only. */
+    public Hart hart;
+    /** Set when the task must not return to user mode (exit, fatal signal). */
+    public volatile boolean exiting;
 
     public Task(int tid, Process process) {
         this.tid = tid;

@@ -27,7 +27,7 @@ final class SysInfo {
         t.partial(115, "clock_nanosleep", "not interruptible by signals yet", SysInfo::clockNanosleep);
         t.partial(179, "sysinfo", "load averages are 0 until the scheduler keeps them; no swap", SysInfo::sysinfo);
         t.supported(258, "riscv_hwprobe", SysInfo::hwprobe);
-        t.supported(259, "riscv_flush_icache", (c, a) -> { c.kernel().flushInstructionCaches(c.hart()); return 0; });
+        t.supported(259, "riscv_flush_icache", (c, a) -> { c.kernel().flushInstructionCaches(); return 0; });
     }
 
     private static long uname(SyscallContext c, long[] a) {

@@ -1,6 +1,7 @@
 package fornax.kernel.sys;
 
 import fornax.kernel.proc.Process;
+import fornax.kernel.proc.ProcessTable;
 import fornax.kernel.proc.Signals;
 import fornax.kernel.proc.Task;
 import java.nio.ByteBuffer;
@@ -13,8 +14,12 @@ final class SysProc {
     static void register(SyscallTable t) {
         t.partial(93, "exit", "ends the process (threads come with clone)", SysProc::exit);
         t.supported(94, "exit_group", SysProc::exit);
+        t.partial(220, "clone", "fork and vfork (the parent does not wait for the child's exec); "
+                + "threads (CLONE_VM without CLONE_VFORK) return ENOSYS until the thread layer lands", SysProc::clone);
+        t.partial(260, "wait4", "process groups are not distinguished yet (0 and -pgid wait for any child); "
+                + "no rusage (zeroed)", SysProc::wait4);
         t.supported(172, "getpid", (c, a) -> c.process().pid());
-        t.partial(173, "getppid", "the first process has no parent (0)", (c, a) -> 0);
+        t.supported(173, "getppid", (c, a) -> c.kernel().processes().parentPid(c.process()));
         t.supported(178, "gettid", (c, a) -> c.task().tid());
         t.partial(174, "getuid", "every process runs as root", (c, a) -> 0);
         t.partial(175, "geteuid", "every process runs as root", (c, a) -> 0);
@@ -35,7 +40,61 @@ final class SysProc {
 
     private static long exit(SyscallContext c, long[] a) {
         c.process().exit(((int) a[0] & 0xFF) << 8);
+        c.task().exiting = true;
+        c.setResultHandled();
         return 0;
+    }
+
+    static final long CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGHAND = 0x800,
+            CLONE_VFORK = 0x4000, CLONE_PARENT = 0x8000, CLONE_THREAD = 0x10000, CLONE_SETTLS = 0x80000,
+            CLONE_PARENT_SETTID = 0x100000, CLONE_CHILD_CLEARTID = 0x200000, CLONE_CHILD_SETTID = 0x1000000;
+    private static final long FORK_FLAGS = 0xFF | CLONE_VM | CLONE_VFORK | CLONE_SETTLS | CLONE_PARENT_SETTID
+            | CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID;
+
+    /** clone(flags, newsp, parent_tid, tls, child_tid) — the riscv64 argument order. */
+    private static long clone(SyscallContext c, long[] a) {
+        long flags = a[0], newsp = a[1], parentTid = a[2], tls = a[3], childTid = a[4];
+        if ((flags & CLONE_VM) != 0 && (flags & CLONE_VFORK) == 0) throw new SysError(Errno.ENOSYS, "threads");
+        if ((flags & ~FORK_FLAGS) != 0) throw new SysError(Errno.EINVAL, "unsupported clone flags");
+        var kernel = c.kernel();
+        Process parent = c.process();
+        if (kernel.processes().count() >= parent.rlimit(Process.RLIMIT_NPROC)[0]) throw new SysError(Errno.EAGAIN);
+        int pid = kernel.processes().allocatePid();
+        var childAs = kernel.forkAddressSpace(parent.addressSpace());
+        Process child = parent.fork(pid, childAs);
+        Task task = new Task(pid, child);
+        long[] ctx = task.context();
+        System.arraycopy(c.task().context(), 0, ctx, 0, ctx.length);
+        ctx[10] = 0;                                   // the child sees 0 from clone
+        if (newsp != 0) ctx[2] = newsp;
+        if ((flags & CLONE_SETTLS) != 0) ctx[4] = tls;
+        byte[] tid = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(pid).array();
+        try {
+            if ((flags & CLONE_PARENT_SETTID) != 0) parent.addressSpace().copyOut(parentTid, tid, 0, 4);
+            if ((flags & CLONE_CHILD_SETTID) != 0) childAs.copyOut(childTid, tid, 0, 4);
+        } catch (SysError e) {
+            child.closeAll();
+            kernel.releaseAddressSpace(childAs);
+            throw e;
+        }
+        if ((flags & CLONE_CHILD_CLEARTID) != 0) task.clearChildTid = childTid;
+        kernel.processes().add(child, parent);
+        kernel.start(task);
+        return pid;
+    }
+
+    private static long wait4(SyscallContext c, long[] a) {
+        int pid = (int) a[0], options = (int) a[2];
+        if ((options & ~(ProcessTable.WNOHANG | ProcessTable.WUNTRACED | ProcessTable.WCONTINUED | 0x40000000)) != 0)
+            throw new SysError(Errno.EINVAL);
+        Process child = c.kernel().processes().waitChild(c.process(), pid, options);
+        if (child == null) return 0;
+        if (a[1] != 0) {
+            byte[] st = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(child.waitStatus()).array();
+            c.memory().copyOut(a[1], st, 0, 4);
+        }
+        if (a[3] != 0) c.memory().copyOut(a[3], new byte[144], 0, 144);
+        return child.pid();
     }
 
     private static long setTidAddress(SyscallContext c, long[] a) {

@@ -5,69 +5,74 @@ import fornax.kernel.mm.AddressSpace;
 import fornax.kernel.proc.Process;
 import fornax.kernel.proc.Signals;
 import fornax.kernel.proc.Task;
+import fornax.kernel.sched.Scheduler;
+import fornax.kernel.sys.SysError;
 import fornax.kernel.sys.SyscallContext;
 import fornax.machine.Trap;
 import fornax.machine.cpu.Hart;
 
 /**
- * The trap path: runs a task on a hart and handles whatever stops it.
+ * The trap path of one task, run on that task's own thread: hold a hart, run user code, handle
+ * whatever stops it.
  *
  * <pre>
- *   loadContext ─► hart.run() ─► Trap ─┬─ ecall        → syscall table, a0 = result, pc += 4
- *        ▲                            ├─ page fault   → AddressSpace.fault: map, or SIGSEGV
- *        │                            ├─ illegal/ebreak/misaligned/access → SIGILL/SIGTRAP/SIGBUS/SIGSEGV
- *        └────────────────────────────┴─ timer        → re-arm the tick (the scheduler's hook)
+ *   acquire ─► hart.run() ─► Trap ─┬─ ecall      → save context, release the hart, syscall
+ *      ▲                           │                (may block), result into a0, reacquire
+ *      │                           ├─ page fault → AddressSpace.fault: map, copy, or SIGSEGV
+ *      │                           ├─ illegal/ebreak/misaligned/access → fatal signal
+ *      └───────────────────────────┴─ timer      → end of slice: yield if others wait
  * </pre>
  *
  * Signals are fatal here (default action); handlers arrive with the signal layer.
  */
 public final class TrapLoop {
-    /** Scheduler tick. */
+    /** Scheduler tick: the longest a task runs while others wait. */
     private static final long TICK_NANOS = 10_000_000L;
 
     private final Kernel kernel;
-    private final Hart hart;
+    private final Scheduler scheduler;
 
-    public TrapLoop(Kernel kernel, Hart hart) {
+    public TrapLoop(Kernel kernel, Scheduler scheduler) {
         this.kernel = kernel;
-        this.hart = hart;
+        this.scheduler = scheduler;
     }
 
-    /** Runs {@code task} until its process exits. */
+    /** Runs {@code task} until it exits; the caller then retires the task. */
     public void run(Task task) {
         Process process = task.process();
-        AddressSpace as = process.addressSpace();
-        SyscallContext ctx = new SyscallContext(kernel, task, hart);
-        hart.loadContext(task.context());
-        hart.setSatp(as.satp());
-        hart.setTimer(System.nanoTime() + TICK_NANOS);
         long[] args = task.args;
+        long[] ctx = task.context();
+        Hart hart = scheduler.acquire(task);
         try {
-            while (!process.hasExited()) {
+            hart.setTimer(System.nanoTime() + TICK_NANOS);
+            while (!task.exiting && !process.hasExited()) {
                 Trap trap = hart.run();
                 long cause = trap.cause();
                 if (cause == Trap.ECALL_FROM_U) {
-                    for (int i = 0; i < 6; i++) args[i] = hart.x(10 + i);
-                    long nr = hart.x(17);
-                    hart.setPc(trap.pc() + 4);
-                    long result = kernel.syscalls().dispatch(ctx, nr, args);
-                    hart.setX(10, result);
+                    hart.saveContext(ctx);
+                    ctx[Hart.CTX_PC] = trap.pc() + 4;
+                    for (int i = 0; i < 6; i++) args[i] = ctx[10 + i];
+                    long nr = ctx[17];
+                    scheduler.release(task);
+                    hart = null;
+                    SyscallContext sc = new SyscallContext(kernel, task);
+                    long result = kernel.syscalls().dispatch(sc, nr, args);
+                    if (!sc.resultHandled()) ctx[10] = result;
+                    task.contextDirty = true;
+                    if (task.exiting || process.hasExited()) break;
+                    hart = scheduler.acquire(task);
+                    hart.setTimer(System.nanoTime() + TICK_NANOS);
                 } else if (cause == Trap.TIMER_INTERRUPT) {
+                    if (scheduler.contended()) {
+                        hart.saveContext(ctx);
+                        scheduler.release(task);
+                        hart = scheduler.acquire(task);
+                    }
                     hart.setTimer(System.nanoTime() + TICK_NANOS);
                 } else if (trap.isInterrupt()) {
                     // Software/external interrupts need no work on this path yet.
                 } else if (trap.isPageFault()) {
-                    AddressSpace.Access access = cause == Trap.LOAD_PAGE_FAULT ? AddressSpace.Access.READ
-                            : cause == Trap.STORE_PAGE_FAULT ? AddressSpace.Access.WRITE : AddressSpace.Access.EXEC;
-                    int code;
-                    try {
-                        code = as.fault(trap.tval(), access);
-                    } catch (fornax.kernel.sys.SysError e) {
-                        kernel.log("pid " + process.pid() + ": out of memory handling a page fault; killed");
-                        fatal(process, Signals.SIGKILL, trap);
-                        break;
-                    }
-                    if (code != 0) fatal(process, Signals.SIGSEGV, trap);
+                    pageFault(task, hart, trap);
                 } else {
                     int sig = switch ((int) cause) {
                         case (int) Trap.ILLEGAL_INSTRUCTION -> Signals.SIGILL;
@@ -76,18 +81,44 @@ public final class TrapLoop {
                              (int) Trap.INSTRUCTION_MISALIGNED -> Signals.SIGBUS;
                         default -> Signals.SIGSEGV;
                     };
-                    fatal(process, sig, trap);
+                    fatal(task, sig, trap);
                 }
             }
         } finally {
-            hart.setTimer(Long.MAX_VALUE);
-            hart.saveContext(task.context());
+            if (hart != null) {
+                hart.setTimer(Long.MAX_VALUE);
+                hart.saveContext(ctx);
+                scheduler.release(task);
+            }
+            scheduler.forget(task);
         }
     }
 
-    private void fatal(Process process, int sig, Trap trap) {
-        kernel.log(String.format("pid %d: killed by %s (%s): %s", process.pid(), Signals.name(sig),
-                Signals.describe(sig), trap.describe()));
+    private void pageFault(Task task, Hart hart, Trap trap) {
+        long cause = trap.cause();
+        AddressSpace.Access access = cause == Trap.LOAD_PAGE_FAULT ? AddressSpace.Access.READ
+                : cause == Trap.STORE_PAGE_FAULT ? AddressSpace.Access.WRITE : AddressSpace.Access.EXEC;
+        AddressSpace as = task.process().addressSpace();
+        int code;
+        try {
+            code = as.fault(trap.tval(), access);
+        } catch (SysError e) {
+            kernel.log("pid " + task.process().pid() + ": out of memory handling a page fault; killed");
+            fatal(task, Signals.SIGKILL, trap);
+            return;
+        }
+        if (code != 0) fatal(task, Signals.SIGSEGV, trap);
+    }
+
+    private void fatal(Task task, int sig, Trap trap) {
+        Process process = task.process();
+        String line = String.format("pid %d: killed by %s (%s): %s", process.pid(), Signals.name(sig),
+                Signals.describe(sig), trap.describe());
+        // The program the user launched gets a line on the console; others only in the kernel
+        // log, as Linux reports a segfault in dmesg and leaves the message to the parent shell.
+        if (kernel.processes().parentPid(process) == 0) kernel.log(line);
+        else kernel.dmesg(line);
         process.exit(sig);
+        task.exiting = true;
     }
 }

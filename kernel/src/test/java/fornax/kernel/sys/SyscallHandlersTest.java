@@ -59,7 +59,7 @@ class SyscallHandlersTest {
         process.installFd(0, pipeLike);
         process.installFd(1, pipeLike);
         process.installFd(5, new ConsoleFile(uart, 0, true));
-        ctx = new SyscallContext(kernel, new Task(1, process), m.hart(0));
+        ctx = new SyscallContext(kernel, new Task(1, process));
         as.map(BUF, BUF + 16 * PAGE, PROT_RW, Vma.Kind.ANON);
         as.setBrkStart(HEAP);
     }
