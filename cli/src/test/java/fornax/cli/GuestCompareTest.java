@@ -51,6 +51,7 @@ class GuestCompareTest {
                 new Case("memory"),
                 new Case("sysinfo"),
                 new Case("forkwait"),
+                new Case("signals", 128 + 15),
                 new Case("exitcode", "0"),
                 new Case("exitcode", 42, "42"),
                 new Case("exitcode", 255, "255"),

@@ -59,6 +59,8 @@ public final class Kernel implements AutoCloseable {
     private final fornax.kernel.proc.ProcessTable processes = new fornax.kernel.proc.ProcessTable();
     private final fornax.kernel.sched.Scheduler scheduler;
     private final TrapLoop trapLoop;
+    /** The signal trampoline's code, one frame mapped read-only into every process. */
+    private final long trampolineFrame;
     private final AtomicInteger running = new AtomicInteger();
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
 
@@ -75,6 +77,12 @@ public final class Kernel implements AutoCloseable {
         Hart[] harts = new Hart[machine.hartCount()];
         for (int i = 0; i < harts.length; i++) harts[i] = machine.hart(i);
         this.scheduler = new fornax.kernel.sched.Scheduler(harts);
+        this.trampolineFrame = frames.allocZeroed();
+        byte[] code = new byte[8];
+        java.nio.ByteBuffer.wrap(code).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .putInt(fornax.kernel.trap.SignalDelivery.TRAMPOLINE_CODE[0])
+                .putInt(fornax.kernel.trap.SignalDelivery.TRAMPOLINE_CODE[1]);
+        machine.ram().write(trampolineFrame, code, 0, code.length);
         this.trapLoop = new TrapLoop(this, scheduler);
         long lo = bus.read32(Machine.RTC_BASE) & 0xFFFFFFFFL;   // reading TIME_LOW latches TIME_HIGH
         long hi = bus.read32(Machine.RTC_BASE + 4) & 0xFFFFFFFFL;
@@ -186,6 +194,7 @@ public final class Kernel implements AutoCloseable {
             process.closeAll();
             throw new ExecException(hostElf + ": cannot load: " + e.getMessage());
         }
+        as.mapFrame(AddressSpace.TRAMPOLINE, trampolineFrame, fornax.kernel.mm.Vma.PROT_READ | fornax.kernel.mm.Vma.PROT_EXEC);
         long[] ctx = task.context();
         ctx[Hart.CTX_PC] = loaded.entry();
         ctx[2] = loaded.sp();
@@ -242,10 +251,36 @@ public final class Kernel implements AutoCloseable {
 
     public fornax.kernel.proc.ProcessTable processes() { return processes; }
 
+    /**
+     * Posts {@code sig} to {@code target} and makes sure it is noticed: a task running user code is
+     * interrupted (an IPI to its hart), a task blocked in a syscall is woken (EINTR) if the signal
+     * will do something (caught, or fatal by default).
+     */
+    public void sendSignal(Process target, int sig, int senderPid) { sendSignal(target, sig, senderPid, 0); }
+
+    /** {@link #sendSignal(Process, int, int)} with an explicit si_code. */
+    public void sendSignal(Process target, int sig, int senderPid, int code) {
+        target.post(sig, senderPid, code);
+        Task t = target.mainTask;
+        if (t == null) return;
+        long handler = target.handler(sig);
+        boolean acts = handler > 1 || handler == 0 && switch (Signals.defaultAction(sig)) {
+            case TERMINATE, CORE -> true;
+            default -> false;
+        };
+        if (!acts || (t.signalMask & (1L << (sig - 1))) != 0) return;
+        Hart h = t.hart;
+        if (h != null) h.interrupt();
+        Thread th = t.thread;
+        if (th != null && th != Thread.currentThread()) th.interrupt();
+    }
+
     /** Starts {@code task} on its own (virtual) thread; the thread retires the process at its end. */
     public Thread start(Task task) {
         running.incrementAndGet();
+        task.process().mainTask = task;
         return Thread.ofVirtual().name("pid-" + task.process().pid()).start(() -> {
+            task.thread = Thread.currentThread();
             CURRENT.set(task);
             try {
                 trapLoop.run(task);
@@ -265,6 +300,10 @@ public final class Kernel implements AutoCloseable {
         p.closeAll();
         releaseAddressSpace(p.addressSpace());
         running.decrementAndGet();
+        // SIGCHLD is posted before the parent's wait wakes (Linux's exit_notify order), so a parent
+        // that reaps in wait4 finds the signal pending when it returns.
+        Process parent = processes.get(processes.parentPid(p));
+        if (parent != null) sendSignal(parent, Signals.SIGCHLD, p.pid());
         processes.exited(p);
     }
 

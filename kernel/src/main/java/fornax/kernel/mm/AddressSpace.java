@@ -35,6 +35,8 @@ public final class AddressSpace {
     public static final long STACK_TOP = USER_TOP;
     public static final long MMAP_BASE = STACK_TOP - (128L << 20);
     public static final long MIN_ADDR = 0x10000;
+    /** The signal-return trampoline page (the vDSO's job on Linux), mapped into every image. */
+    public static final long TRAMPOLINE = MMAP_BASE;
 
     /** What a user access needs. */
     public enum Access { READ, WRITE, EXEC }
@@ -112,6 +114,17 @@ public final class AddressSpace {
 
     public synchronized boolean isFree(long start, long end) {
         return start >= MIN_ADDR && end <= USER_TOP && start < end && !overlaps(start, end);
+    }
+
+    /**
+     * Maps an existing frame (retained: the caller keeps its own reference) at {@code va} as a
+     * one-page private VMA; used for the trampoline page every process shares.
+     */
+    public synchronized void mapFrame(long va, long pa, int prot) {
+        map(va, va + PAGE, prot, Vma.Kind.ANON);
+        frames.retain(pa);
+        table.map(va, pa, vmaAt(va).pteFlags());
+        residentPages++;
     }
 
     /** Highest free range of {@code len} bytes that ends at or below {@code below}; ENOMEM if none. */

@@ -28,6 +28,8 @@ public final class Process {
     private volatile String exePath;
     private final String cwd;
     private final FdTable fds;
+    /** The process's thread (one per process until the thread layer lands). */
+    public volatile Task mainTask;
     // guarded by the ProcessTable lock
     Process parent;
     final java.util.List<Process> children = new java.util.ArrayList<>();
@@ -36,6 +38,10 @@ public final class Process {
     private final long[][] rlimits = new long[RLIM_NLIMITS][];
     /** rt_sigaction records, kernel layout (handler, flags, mask), per signal 1..64. */
     private final byte[][] sigactions = new byte[65][];
+    /** Process-directed pending signals (bit sig-1) and the sender of each. */
+    private long pending;
+    private final int[] pendingSender = new int[65];
+    private final int[] pendingCode = new int[65];
     private boolean exited;
     private int exitStatus;  // wait status encoding: code << 8, or signal number
 
@@ -118,6 +124,46 @@ public final class Process {
     }
 
     public synchronized void setSigaction(int sig, byte[] act) { sigactions[sig] = act.clone(); }
+
+    /** Handler address of {@code sig}'s disposition: 0 = SIG_DFL, 1 = SIG_IGN. */
+    public synchronized long handler(int sig) {
+        byte[] s = sigactions[sig];
+        return s == null ? 0 : java.nio.ByteBuffer.wrap(s).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(0);
+    }
+
+    /** Marks {@code sig} pending for the process, sent by {@code senderPid} (si_code SI_USER). */
+    public synchronized void post(int sig, int senderPid) { post(sig, senderPid, 0); }
+
+    /** Marks {@code sig} pending with an explicit si_code (SI_TKILL = -6 for tkill/tgkill). */
+    public synchronized void post(int sig, int senderPid, int code) {
+        pending |= 1L << (sig - 1);
+        pendingSender[sig] = senderPid;
+        pendingCode[sig] = code;
+    }
+
+    /** si_code recorded with pending signal {@code sig}. */
+    public synchronized int pendingCode(int sig) { return pendingCode[sig]; }
+
+    public synchronized long pending() { return pending; }
+
+    /**
+     * Takes the lowest pending signal not in {@code blocked}; returns
+     * {@code sig | sender << 8 | (si_code & 0xff) << 40}, or 0 if none.
+     */
+    public synchronized long take(long blocked) {
+        long ready = pending & ~blocked;
+        if (ready == 0) return 0;
+        int sig = Long.numberOfTrailingZeros(ready) + 1;
+        pending &= ~(1L << (sig - 1));
+        return sig | (long) pendingSender[sig] << 8 | (long) (pendingCode[sig] & 0xFF) << 40;
+    }
+
+    /** execve: caught signals go back to their default action; ignored ones stay ignored. */
+    public synchronized void resetHandlersForExec() {
+        for (int i = 1; i < sigactions.length; i++) {
+            if (sigactions[i] != null && handler(i) != 1) sigactions[i] = null;
+        }
+    }
 
     /** Records the exit; the first caller wins (exit_group racing a fatal signal). */
     public synchronized void exit(int waitStatus) {

@@ -76,6 +76,7 @@ public final class ProcessTable {
      * child. Blocks (on this monitor) without holding a hart.
      */
     public synchronized Process waitChild(Process parent, int pid, int options) {
+        boolean interrupted = false;
         for (;;) {
             List<Process> matching = new ArrayList<>();
             for (Process c : parent.children) if (pid <= 0 || c.pid() == pid) matching.add(c);
@@ -88,11 +89,15 @@ public final class ProcessTable {
                 }
             }
             if ((options & WNOHANG) != 0) return null;
+            // A signal ends the wait, but a child that became a zombie meanwhile is still reaped.
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+                throw new SysError(Errno.EINTR);
+            }
             try {
                 wait();
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new SysError(Errno.EINTR);
+                interrupted = true;
             }
         }
     }

@@ -18,6 +18,21 @@ public final class Signals {
             "User defined signal 1", "Segmentation fault", "User defined signal 2", "Broken pipe", "Alarm clock",
             "Terminated"};
 
+    /** What happens to a process when a signal arrives with the default disposition. */
+    public enum DefaultAction { TERMINATE, CORE, IGNORE, STOP, CONTINUE }
+
+    public static DefaultAction defaultAction(int sig) {
+        return switch (sig) {
+            case SIGQUIT, SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE, SIGSEGV, 24, 25, SIGSYS -> DefaultAction.CORE;
+            case SIGCHLD, 23, 28 -> DefaultAction.IGNORE;                 // SIGURG, SIGWINCH
+            case SIGCONT -> DefaultAction.CONTINUE;
+            case SIGSTOP, SIGTSTP, 21, 22 -> DefaultAction.STOP;         // SIGTTIN, SIGTTOU
+            default -> DefaultAction.TERMINATE;
+        };
+    }
+
+    public static final long UNBLOCKABLE = (1L << (SIGKILL - 1)) | (1L << (SIGSTOP - 1));
+
     public static String name(int sig) { return sig > 0 && sig < NAMES.length ? NAMES[sig] : "SIG" + sig; }
 
     public static String describe(int sig) {

@@ -26,6 +26,17 @@ public final class Task {
     public Hart hart;
     /** Set when the task must not return to user mode (exit, fatal signal). */
     public volatile boolean exiting;
+    /** The Java thread carrying this task (for interrupting a blocked syscall). */
+    public volatile Thread thread;
+    /**
+     * A synchronous signal raised by this task's own fault, delivered before anything pending:
+     * signal number, si_code and si_addr. Own thread only.
+     */
+    public int faultSignal, faultCode;
+    public long faultAddr;
+    /** sigaltstack: base, size, flags (SS_DISABLE = 2). Own thread only. */
+    public long altStackBase, altStackSize;
+    public int altStackFlags = 2;
 
     public Task(int tid, Process process) {
         this.tid = tid;

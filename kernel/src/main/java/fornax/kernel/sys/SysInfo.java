@@ -23,8 +23,8 @@ final class SysInfo {
         t.supported(113, "clock_gettime", SysInfo::clockGettime);
         t.supported(114, "clock_getres", SysInfo::clockGetres);
         t.supported(169, "gettimeofday", SysInfo::gettimeofday);
-        t.partial(101, "nanosleep", "not interruptible by signals yet", SysInfo::nanosleep);
-        t.partial(115, "clock_nanosleep", "not interruptible by signals yet", SysInfo::clockNanosleep);
+        t.supported(101, "nanosleep", SysInfo::nanosleep);
+        t.supported(115, "clock_nanosleep", SysInfo::clockNanosleep);
         t.partial(179, "sysinfo", "load averages are 0 until the scheduler keeps them; no swap", SysInfo::sysinfo);
         t.supported(258, "riscv_hwprobe", SysInfo::hwprobe);
         t.supported(259, "riscv_flush_icache", (c, a) -> { c.kernel().flushInstructionCaches(); return 0; });
@@ -116,14 +116,20 @@ final class SysInfo {
         return 0;
     }
 
-    private static void sleepNanos(long nanos) {
+    /** Sleeps; returns the time left when a signal interrupted the sleep (0 if it completed). */
+    private static long sleepNanos(long nanos) {
         long deadline = System.nanoTime() + nanos;
-        for (long left = nanos; left > 0; left = deadline - System.nanoTime()) LockSupport.parkNanos(left);
+        for (long left = nanos; left > 0; left = deadline - System.nanoTime()) {
+            if (Thread.currentThread().isInterrupted()) return left;
+            LockSupport.parkNanos(left);
+        }
+        return 0;
     }
 
     private static long nanosleep(SyscallContext c, long[] a) {
-        sleepNanos(readTimespec(c, a[0]));
-        if (a[1] != 0) c.memory().copyOut(a[1], timespec(0), 0, 16);
+        long left = sleepNanos(readTimespec(c, a[0]));
+        if (a[1] != 0) c.memory().copyOut(a[1], timespec(left), 0, 16);
+        if (left > 0) throw new SysError(Errno.EINTR);
         return 0;
     }
 
@@ -132,7 +138,11 @@ final class SysInfo {
         if (clock == CLOCK_THREAD_CPUTIME_ID) throw new SysError(Errno.EINVAL);
         long now = clockNanos(c, clock);
         long t = readTimespec(c, a[2]);
-        sleepNanos((flags & TIMER_ABSTIME) != 0 ? t - now : t);
+        long left = sleepNanos((flags & TIMER_ABSTIME) != 0 ? t - now : t);
+        if (left > 0) {
+            if ((flags & TIMER_ABSTIME) == 0 && a[3] != 0) c.memory().copyOut(a[3], timespec(left), 0, 16);
+            throw new SysError(Errno.EINTR);
+        }
         return 0;
     }
 

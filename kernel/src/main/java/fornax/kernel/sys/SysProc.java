@@ -31,10 +31,6 @@ final class SysProc {
         t.supported(261, "prlimit64", SysProc::prlimit64);
         t.supported(163, "getrlimit", (c, a) -> prlimit64(c, new long[] {0, a[0], 0, a[1]}));
         t.supported(164, "setrlimit", (c, a) -> prlimit64(c, new long[] {0, a[0], a[1], 0}));
-        t.partial(134, "rt_sigaction", "dispositions are recorded; delivery comes with the signal layer",
-                SysProc::rtSigaction);
-        t.partial(135, "rt_sigprocmask", "the mask is recorded; delivery comes with the signal layer",
-                SysProc::rtSigprocmask);
         t.supported(124, "sched_yield", (c, a) -> { Thread.yield(); return 0; });
     }
 
@@ -127,43 +123,4 @@ final class SysProc {
         return 0;
     }
 
-    private static long rtSigaction(SyscallContext c, long[] a) {
-        int sig = (int) a[0];
-        if (sig < 1 || sig > 64 || a[3] != 8) throw new SysError(Errno.EINVAL);
-        if (a[1] != 0 && (sig == Signals.SIGKILL || sig == Signals.SIGSTOP)) throw new SysError(Errno.EINVAL);
-        byte[] old = c.process().sigaction(sig);
-        if (a[1] != 0) {
-            byte[] act = new byte[24];
-            c.memory().copyIn(a[1], act, 0, 24);
-            c.process().setSigaction(sig, act);
-        }
-        if (a[2] != 0) c.memory().copyOut(a[2], old, 0, 24);
-        return 0;
-    }
-
-    private static final int SIG_BLOCK = 0, SIG_UNBLOCK = 1, SIG_SETMASK = 2;
-    private static final long UNBLOCKABLE = (1L << (Signals.SIGKILL - 1)) | (1L << (Signals.SIGSTOP - 1));
-
-    private static long rtSigprocmask(SyscallContext c, long[] a) {
-        if (a[3] != 8) throw new SysError(Errno.EINVAL);
-        Task t = c.task();
-        long old = t.signalMask;
-        if (a[1] != 0) {
-            byte[] raw = new byte[8];
-            c.memory().copyIn(a[1], raw, 0, 8);
-            long set = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).getLong();
-            switch ((int) a[0]) {
-                case SIG_BLOCK -> t.signalMask |= set;
-                case SIG_UNBLOCK -> t.signalMask &= ~set;
-                case SIG_SETMASK -> t.signalMask = set;
-                default -> throw new SysError(Errno.EINVAL);
-            }
-            t.signalMask &= ~UNBLOCKABLE;
-        }
-        if (a[2] != 0) {
-            byte[] raw = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(old).array();
-            c.memory().copyOut(a[2], raw, 0, 8);
-        }
-        return 0;
-    }
 }

@@ -26,6 +26,7 @@ public final class SyscallTable {
         SysIo.register(this);
         SysProc.register(this);
         SysInfo.register(this);
+        SysSignal.register(this);
     }
 
     void add(int nr, String name, Status status, String note, Syscall.Handler h) {

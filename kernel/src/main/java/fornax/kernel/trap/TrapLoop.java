@@ -6,6 +6,7 @@ import fornax.kernel.proc.Process;
 import fornax.kernel.proc.Signals;
 import fornax.kernel.proc.Task;
 import fornax.kernel.sched.Scheduler;
+import fornax.kernel.sys.Errno;
 import fornax.kernel.sys.SysError;
 import fornax.kernel.sys.SyscallContext;
 import fornax.machine.Trap;
@@ -57,9 +58,17 @@ public final class TrapLoop {
                     hart = null;
                     SyscallContext sc = new SyscallContext(kernel, task);
                     long result = kernel.syscalls().dispatch(sc, nr, args);
-                    if (!sc.resultHandled()) ctx[10] = result;
+                    Thread.interrupted();   // a wake-up for a signal has done its job
+                    if (!sc.resultHandled()) {
+                        ctx[10] = result;
+                        if (result == -Errno.EINTR && restartable(nr) && restartsOnSignal(task)) {
+                            ctx[Hart.CTX_PC] -= 4;   // SA_RESTART: run the ecall again after the handler
+                            ctx[10] = args[0];
+                        }
+                    }
                     task.contextDirty = true;
                     if (task.exiting || process.hasExited()) break;
+                    if (!SignalDelivery.deliver(kernel, task)) { logDeath(process, null); break; }
                     hart = scheduler.acquire(task);
                     hart.setTimer(System.nanoTime() + TICK_NANOS);
                 } else if (cause == Trap.TIMER_INTERRUPT) {
@@ -69,10 +78,12 @@ public final class TrapLoop {
                         hart = scheduler.acquire(task);
                     }
                     hart.setTimer(System.nanoTime() + TICK_NANOS);
+                    if (process.pending() != 0 && !deliverWhileHolding(task, hart)) break;
                 } else if (trap.isInterrupt()) {
-                    // Software/external interrupts need no work on this path yet.
+                    // An IPI: usually a signal was posted; deliver it before going back.
+                    if (!deliverWhileHolding(task, hart)) break;
                 } else if (trap.isPageFault()) {
-                    pageFault(task, hart, trap);
+                    if (!pageFault(task, hart, trap)) break;
                 } else {
                     int sig = switch ((int) cause) {
                         case (int) Trap.ILLEGAL_INSTRUCTION -> Signals.SIGILL;
@@ -81,7 +92,8 @@ public final class TrapLoop {
                              (int) Trap.INSTRUCTION_MISALIGNED -> Signals.SIGBUS;
                         default -> Signals.SIGSEGV;
                     };
-                    fatal(task, sig, trap);
+                    long addr = sig == Signals.SIGSEGV || sig == Signals.SIGBUS ? trap.tval() : trap.pc();
+                    if (!fault(task, hart, sig, SI_CODE_ONE, addr, trap)) break;
                 }
             }
         } finally {
@@ -94,7 +106,11 @@ public final class TrapLoop {
         }
     }
 
-    private void pageFault(Task task, Hart hart, Trap trap) {
+    /** si_code of the first kind for each fault signal: SEGV_MAPERR, ILL_ILLOPC, BUS_ADRALN, TRAP_BRKPT. */
+    private static final int SI_CODE_ONE = 1;
+
+    /** Resolves a page fault, or raises SIGSEGV; false if the process died. */
+    private boolean pageFault(Task task, Hart hart, Trap trap) {
         long cause = trap.cause();
         AddressSpace.Access access = cause == Trap.LOAD_PAGE_FAULT ? AddressSpace.Access.READ
                 : cause == Trap.STORE_PAGE_FAULT ? AddressSpace.Access.WRITE : AddressSpace.Access.EXEC;
@@ -104,21 +120,70 @@ public final class TrapLoop {
             code = as.fault(trap.tval(), access);
         } catch (SysError e) {
             kernel.log("pid " + task.process().pid() + ": out of memory handling a page fault; killed");
-            fatal(task, Signals.SIGKILL, trap);
-            return;
+            task.process().exit(Signals.SIGKILL);
+            task.exiting = true;
+            return false;
         }
-        if (code != 0) fatal(task, Signals.SIGSEGV, trap);
+        return code == 0 || fault(task, hart, Signals.SIGSEGV, code, trap.tval(), trap);
     }
 
-    private void fatal(Task task, int sig, Trap trap) {
-        Process process = task.process();
-        String line = String.format("pid %d: killed by %s (%s): %s", process.pid(), Signals.name(sig),
-                Signals.describe(sig), trap.describe());
-        // The program the user launched gets a line on the console; others only in the kernel
-        // log, as Linux reports a segfault in dmesg and leaves the message to the parent shell.
+    /**
+     * A synchronous signal from the task's own fault: its handler runs (the context is saved,
+     * the frame pushed, the new context loaded), or the process dies. False if it died.
+     */
+    private boolean fault(Task task, Hart hart, int sig, int code, long addr, Trap trap) {
+        task.faultSignal = sig;
+        task.faultCode = code;
+        task.faultAddr = addr;
+        long[] ctx = task.context();
+        hart.saveContext(ctx);
+        if (SignalDelivery.deliver(kernel, task)) {
+            hart.loadContext(ctx);
+            return true;
+        }
+        logDeath(task.process(), trap);
+        task.exiting = true;
+        return false;
+    }
+
+    /** Delivers pending signals while holding the hart; false if the process died. */
+    private boolean deliverWhileHolding(Task task, Hart hart) {
+        long[] ctx = task.context();
+        hart.saveContext(ctx);
+        if (SignalDelivery.deliver(kernel, task)) {
+            hart.loadContext(ctx);
+            return true;
+        }
+        logDeath(task.process(), null);
+        task.exiting = true;
+        return false;
+    }
+
+    /** Syscalls that SA_RESTART restarts after a handler (sleeps return EINTR, as on Linux). */
+    private static boolean restartable(long nr) { return nr != 101 && nr != 115; }
+
+    /** Whether the signal about to be delivered has SA_RESTART. */
+    private static boolean restartsOnSignal(Task task) {
+        Process p = task.process();
+        long ready = p.pending() & ~task.signalMask;
+        if (ready == 0) return false;
+        int sig = Long.numberOfTrailingZeros(ready) + 1;
+        byte[] act = p.sigaction(sig);
+        long flags = java.nio.ByteBuffer.wrap(act).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(8);
+        return p.handler(sig) > 1 && (flags & SignalDelivery.SA_RESTART) != 0;
+    }
+
+    /**
+     * The program the user launched gets a line on the console when a signal kills it; others
+     * only in the kernel log, as Linux reports a segfault in dmesg and leaves the rest to the
+     * parent shell.
+     */
+    private void logDeath(Process process, Trap trap) {
+        int sig = process.waitStatus() & 0x7F;
+        if (sig == 0) return;
+        String line = String.format("pid %d: killed by %s (%s)%s", process.pid(), Signals.name(sig),
+                Signals.describe(sig), trap == null ? "" : ": " + trap.describe());
         if (kernel.processes().parentPid(process) == 0) kernel.log(line);
         else kernel.dmesg(line);
-        process.exit(sig);
-        task.exiting = true;
     }
 }

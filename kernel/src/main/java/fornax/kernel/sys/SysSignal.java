@@ -1,0 +1,136 @@
+package fornax.kernel.sys;
+
+import fornax.kernel.proc.Process;
+import fornax.kernel.proc.Signals;
+import fornax.kernel.proc.Task;
+import fornax.kernel.trap.SignalDelivery;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/** Signal syscalls: dispositions, masks, sending, returning from handlers, alternate stacks. */
+final class SysSignal {
+    private SysSignal() { }
+
+    static void register(SyscallTable t) {
+        t.supported(134, "rt_sigaction", SysSignal::rtSigaction);
+        t.supported(135, "rt_sigprocmask", SysSignal::rtSigprocmask);
+        t.supported(136, "rt_sigpending", SysSignal::rtSigpending);
+        t.supported(139, "rt_sigreturn", (c, a) -> { SignalDelivery.sigreturn(c.task()); c.setResultHandled(); return 0; });
+        t.partial(129, "kill", "pid > 0 and pid == -1 (every process but init and the caller); "
+                + "process groups (0, < -1) signal the caller's own process until they exist", SysSignal::kill);
+        t.partial(130, "tkill", "a thread id is a process id until threads land", (c, a) -> send(c, (int) a[0], (int) a[1], SI_TKILL));
+        t.partial(131, "tgkill", "a thread id is a process id until threads land", (c, a) -> send(c, (int) a[1], (int) a[2], SI_TKILL));
+        t.supported(132, "sigaltstack", SysSignal::sigaltstack);
+    }
+
+    private static int checkSignal(long sig, boolean allowZero) {
+        if (sig < (allowZero ? 0 : 1) || sig > 64) throw new SysError(Errno.EINVAL);
+        return (int) sig;
+    }
+
+    private static long rtSigaction(SyscallContext c, long[] a) {
+        int sig = checkSignal(a[0], false);
+        if (a[3] != 8) throw new SysError(Errno.EINVAL);
+        if (a[1] != 0 && (sig == Signals.SIGKILL || sig == Signals.SIGSTOP)) throw new SysError(Errno.EINVAL);
+        byte[] old = c.process().sigaction(sig);
+        if (a[1] != 0) {
+            byte[] act = new byte[24];
+            c.memory().copyIn(a[1], act, 0, 24);
+            c.process().setSigaction(sig, act);
+        }
+        if (a[2] != 0) c.memory().copyOut(a[2], old, 0, 24);
+        return 0;
+    }
+
+    private static final int SIG_BLOCK = 0, SIG_UNBLOCK = 1, SIG_SETMASK = 2;
+
+    private static byte[] sigset(long set) {
+        return ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(set).array();
+    }
+
+    private static long rtSigprocmask(SyscallContext c, long[] a) {
+        if (a[3] != 8) throw new SysError(Errno.EINVAL);
+        Task t = c.task();
+        long old = t.signalMask;
+        if (a[1] != 0) {
+            int how = (int) a[0];
+            if (how < SIG_BLOCK || how > SIG_SETMASK) throw new SysError(Errno.EINVAL);
+            byte[] raw = new byte[8];
+            c.memory().copyIn(a[1], raw, 0, 8);
+            long set = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).getLong();
+            switch (how) {
+                case SIG_BLOCK -> t.signalMask |= set;
+                case SIG_UNBLOCK -> t.signalMask &= ~set;
+                default -> t.signalMask = set;
+            }
+            t.signalMask &= ~Signals.UNBLOCKABLE;
+        }
+        if (a[2] != 0) c.memory().copyOut(a[2], sigset(old), 0, 8);
+        return 0;
+    }
+
+    private static long rtSigpending(SyscallContext c, long[] a) {
+        if (a[1] != 8) throw new SysError(Errno.EINVAL);
+        c.memory().copyOut(a[0], sigset(c.process().pending() & c.task().signalMask), 0, 8);
+        return 0;
+    }
+
+    private static long kill(SyscallContext c, long[] a) {
+        int pid = (int) a[0], sig = checkSignal(a[1], true);
+        if (pid > 0) return send(c, pid, sig, 0);
+        if (pid == -1) {
+            int sent = 0;
+            for (Process p : c.kernel().processes().all()) {
+                if (p.pid() == 1 || p == c.process()) continue;
+                if (sig != 0) c.kernel().sendSignal(p, sig, c.process().pid());
+                sent++;
+            }
+            if (sent == 0) throw new SysError(Errno.ESRCH);
+            return 0;
+        }
+        return send(c, c.process().pid(), sig, 0);
+    }
+
+    private static final int SI_TKILL = -6;
+
+    private static long send(SyscallContext c, int pid, int sig, int code) {
+        checkSignal(sig, true);
+        if (pid <= 0) throw new SysError(Errno.EINVAL);
+        Process target = c.kernel().processes().get(pid);
+        if (target == null || target.hasExited()) throw new SysError(Errno.ESRCH);
+        if (sig != 0) c.kernel().sendSignal(target, sig, c.process().pid(), code);
+        return 0;
+    }
+
+    private static long sigaltstack(SyscallContext c, long[] a) {
+        Task t = c.task();
+        if (a[1] != 0) {
+            ByteBuffer old = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
+            old.putLong(0, t.altStackBase).putInt(8, t.altStackFlags).putLong(16, t.altStackSize);
+            c.memory().copyOut(a[1], old.array(), 0, 24);
+        }
+        if (a[0] != 0) {
+            byte[] raw = new byte[24];
+            c.memory().copyIn(a[0], raw, 0, 24);
+            ByteBuffer ss = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+            long sp = ss.getLong(0), size = ss.getLong(16);
+            int flags = ss.getInt(8);
+            long current = c.task().context()[2];
+            if (t.altStackFlags != SignalDelivery.SS_DISABLE && current - t.altStackBase < t.altStackSize)
+                throw new SysError(Errno.EPERM);                    // cannot change it while on it
+            if (flags == SignalDelivery.SS_DISABLE) {
+                t.altStackFlags = SignalDelivery.SS_DISABLE;
+                t.altStackBase = 0;
+                t.altStackSize = 0;
+            } else if (flags == 0) {
+                if (size < 2048) throw new SysError(Errno.ENOMEM);   // MINSIGSTKSZ
+                t.altStackBase = sp;
+                t.altStackSize = size;
+                t.altStackFlags = 0;
+            } else {
+                throw new SysError(Errno.EINVAL);
+            }
+        }
+        return 0;
+    }
+}
