@@ -50,6 +50,7 @@ class GuestCompareTest {
                 new Case("misaligned"),
                 new Case("memory"),
                 new Case("sysinfo"),
+                new Case("files"),
                 new Case("forkwait"),
                 new Case("signals", 128 + 15),
                 new Case("exitcode", "0"),

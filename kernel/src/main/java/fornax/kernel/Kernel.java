@@ -8,6 +8,9 @@ import fornax.kernel.dev.virtio.VirtioRandom;
 import fornax.kernel.dev.virtio.VirtioRngDriver;
 import fornax.kernel.exec.ElfImage;
 import fornax.kernel.exec.ProgramLoader;
+import fornax.kernel.fs.devfs.DevFs;
+import fornax.kernel.fs.pipe.PipeFs;
+import fornax.kernel.fs.tmpfs.TmpFs;
 import fornax.kernel.mm.AddressSpace;
 import fornax.kernel.mm.AsidAllocator;
 import fornax.kernel.mm.FrameAllocator;
@@ -16,6 +19,11 @@ import fornax.kernel.proc.Signals;
 import fornax.kernel.proc.Task;
 import fornax.kernel.sys.SyscallTable;
 import fornax.kernel.trap.TrapLoop;
+import fornax.kernel.vfs.Chan;
+import fornax.kernel.vfs.FsContext;
+import fornax.kernel.vfs.Namespace;
+import fornax.kernel.vfs.Stat;
+import fornax.kernel.vfs.Vfs;
 import fornax.machine.Machine;
 import fornax.machine.cpu.Hart;
 import fornax.machine.dev.MmioBus;
@@ -28,6 +36,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -35,9 +44,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Boot assembles the machine, takes over RAM with the frame allocator, brings up the console
  * drivers, reads the real-time clock and probes the virtio-mmio slots for an entropy device, which
- * then backs {@link #random()} (the host's SecureRandom does when there is none). {@link #exec}
- * then loads a static riscv64 ELF into a new address space and runs it as the first process until
- * it exits.
+ * then backs {@link #random()} (the host's SecureRandom does when there is none), and builds the
+ * file tree: a tmpfs root holding /tmp, with the device server mounted on /dev, plus the pipe
+ * device. {@link #exec} then loads a static riscv64 ELF into a new address space and runs it as the
+ * first process (root "/", working directory "/tmp") until it exits.
  *
  * <p>Locking: the kernel object itself is immutable after boot except for the id counters, which
  * are atomic. Lock order (outermost first): Process → AddressSpace → FrameAllocator;
@@ -53,6 +63,8 @@ public final class Kernel implements AutoCloseable {
     private final UartDriver console, debug;
     private final SyscallTable syscalls = new SyscallTable();
     private final SecureRandom random;
+    /** The file tree every process sees (one namespace until per-process namespaces land). */
+    private final Namespace namespace;
     private final long bootNanos;
     private final long realtimeAtBoot;
     private final AsidAllocator asids = new AsidAllocator();
@@ -87,6 +99,34 @@ public final class Kernel implements AutoCloseable {
         long lo = bus.read32(Machine.RTC_BASE) & 0xFFFFFFFFL;   // reading TIME_LOW latches TIME_HIGH
         long hi = bus.read32(Machine.RTC_BASE + 4) & 0xFFFFFFFFL;
         this.realtimeAtBoot = (hi << 32 | lo) - (System.nanoTime() - bootNanos);
+        this.namespace = fileTree();
+    }
+
+    /**
+     * The boot file tree: a tmpfs root (half of RAM for data, as Linux sizes tmpfs, less if the JVM
+     * heap is short) with /tmp (mode 1777) and /dev (the device server mounted on it); the
+     * namespace's device table has the pipe device ('|') and the console devices ('c').
+     */
+    private Namespace fileTree() {
+        java.util.function.LongSupplier clock = this::realtimeNanos;
+        long heapLeft = Runtime.getRuntime().maxMemory() - config.memoryBytes();
+        long tmpfsBytes = Math.max(16L << 20, Math.min(config.memoryBytes() / 2, heapLeft / 2));
+        TmpFs root = new TmpFs(Stat.makedev(0, 1), clock, tmpfsBytes, 0755);
+        DevFs dev = new DevFs(Stat.makedev(0, 5), clock, random, new ConsoleFile(console, 0, config.terminal()),
+                config.terminal());
+        Namespace ns = new Namespace(root, Map.of('|', new PipeFs(Stat.makedev(0, 12), clock), 'c', dev));
+        FsContext boot = FsContext.initial(ns, "/");
+        try {
+            boot.setUmask(0);
+            Vfs.mkdir(boot, null, "/tmp", 01777);
+            Vfs.mkdir(boot, null, "/dev", 0755);
+            try (Chan d = Vfs.lookup(boot, null, "/dev", true)) {
+                ns.mount(d, dev, "devtmpfs");
+            }
+        } finally {
+            boot.release();
+        }
+        return ns;
     }
 
     public static Kernel boot(KernelConfig config) { return new Kernel(config); }
@@ -176,7 +216,8 @@ public final class Kernel implements AutoCloseable {
         AddressSpace as = newAddressSpace();
         if (as == null) throw new ExecException(hostElf + ": out of address-space identifiers");
         // The host file is not inside the guest's file tree; /proc/self/exe names it by its host path.
-        Process process = new Process(processes.allocatePid(), as, hostElf.toAbsolutePath().normalize().toString(), "/tmp");
+        Process process = new Process(processes.allocatePid(), as, hostElf.toAbsolutePath().normalize().toString(),
+                FsContext.initial(namespace, "/tmp"));
         ConsoleFile tty = new ConsoleFile(console, 0, config.terminal());
         process.installFd(0, tty);
         process.installFd(1, tty);
@@ -192,9 +233,10 @@ public final class Kernel implements AutoCloseable {
         } catch (RuntimeException e) {
             releaseAddressSpace(as);
             process.closeAll();
+            process.fs().release();
             throw new ExecException(hostElf + ": cannot load: " + e.getMessage());
         }
-        as.mapFrame(AddressSpace.TRAMPOLINE, trampolineFrame, fornax.kernel.mm.Vma.PROT_READ | fornax.kernel.mm.Vma.PROT_EXEC);
+        mapTrampoline(as);
         long[] ctx = task.context();
         ctx[Hart.CTX_PC] = loaded.entry();
         ctx[2] = loaded.sp();
@@ -207,6 +249,11 @@ public final class Kernel implements AutoCloseable {
             process.exit(Signals.SIGKILL);
         }
         return process.shellStatus();
+    }
+
+    /** Maps the shared signal-return trampoline page into a new image. */
+    public void mapTrampoline(AddressSpace as) {
+        as.mapFrame(AddressSpace.TRAMPOLINE, trampolineFrame, fornax.kernel.mm.Vma.PROT_READ | fornax.kernel.mm.Vma.PROT_EXEC);
     }
 
     /** A fresh address space with its own ASID, or null when every ASID is in use. */
@@ -298,6 +345,7 @@ public final class Kernel implements AutoCloseable {
     private void retire(Process p) {
         p.exit(0);   // no-op if exit_group or a signal already recorded the status
         p.closeAll();
+        p.fs().release();
         releaseAddressSpace(p.addressSpace());
         running.decrementAndGet();
         // SIGCHLD is posted before the parent's wait wakes (Linux's exit_notify order), so a parent

@@ -3,7 +3,8 @@
  * binaries on it. {@link fornax.kernel.Kernel} boots and execs; subpackages hold the subsystems:
  * {@code mm} (frames, page tables, address spaces), {@code exec} (ELF loading), {@code proc}
  * (processes, threads), {@code trap} (the trap path), {@code sys} (the syscall table and handlers
- * by family), {@code vfs} (open files), {@code dev} (drivers).
+ * by family), {@code vfs} (the file-server interface, namespace, paths, descriptors), {@code fs}
+ * (file servers: tmpfs, devfs, pipes), {@code dev} (drivers).
  *
  * <p>The kernel reaches the machine only through the machine module's public API.
  *
@@ -12,7 +13,12 @@
  *   Process
  *     AddressSpace
  *       FrameAllocator
- *   ConsoleFile → UartDriver (tx/rx locks) → device monitors → Plic
+ *   FileDescription (a seekable transfer)
+ *     FsContext, Namespace
+ *       file servers (TmpFs tree → TmpNode → Fid; DevFs → Fid; Pipe)
+ *         ConsoleFile → UartDriver (tx/rx locks) → device monitors → Plic
+ *     AddressSpace → FrameAllocator
+ *   FdTable (leaf)
  * </pre>
  */
 package fornax.kernel;

@@ -5,6 +5,7 @@ import fornax.kernel.sys.Errno;
 import fornax.kernel.sys.SysError;
 import fornax.kernel.vfs.FdTable;
 import fornax.kernel.vfs.FileDescription;
+import fornax.kernel.vfs.FsContext;
 import fornax.kernel.vfs.OpenFile;
 
 /**
@@ -26,7 +27,8 @@ public final class Process {
     /** Replaced by execve; read by the process's own tasks. */
     private volatile AddressSpace as;
     private volatile String exePath;
-    private final String cwd;
+    /** Root, working directory and umask (it has its own lock). */
+    private final FsContext fs;
     private final FdTable fds;
     /** The process's thread (one per process until the thread layer lands). */
     public volatile Task mainTask;
@@ -45,15 +47,15 @@ public final class Process {
     private boolean exited;
     private int exitStatus;  // wait status encoding: code << 8, or signal number
 
-    public Process(int pid, AddressSpace as, String exePath, String cwd) {
-        this(pid, as, exePath, cwd, new FdTable());
+    public Process(int pid, AddressSpace as, String exePath, FsContext fs) {
+        this(pid, as, exePath, fs, new FdTable());
     }
 
-    private Process(int pid, AddressSpace as, String exePath, String cwd, FdTable fds) {
+    private Process(int pid, AddressSpace as, String exePath, FsContext fs, FdTable fds) {
         this.pid = pid;
         this.as = as;
         this.exePath = exePath;
-        this.cwd = cwd;
+        this.fs = fs;
         this.fds = fds;
         for (int i = 0; i < RLIM_NLIMITS; i++) rlimits[i] = new long[] {RLIM_INFINITY, RLIM_INFINITY};
         rlimits[RLIMIT_STACK] = new long[] {8L << 20, RLIM_INFINITY};
@@ -79,14 +81,16 @@ public final class Process {
      * signal dispositions, running in {@code childAs}. The caller links it into the tree.
      */
     public Process fork(int childPid, AddressSpace childAs) {
-        Process child = new Process(childPid, childAs, exePath, cwd, fds.fork());
+        Process child = new Process(childPid, childAs, exePath, fs.fork(), fds.fork());
         synchronized (this) {
             for (int i = 0; i < RLIM_NLIMITS; i++) child.rlimits[i] = rlimits[i].clone();
             for (int i = 0; i < sigactions.length; i++) if (sigactions[i] != null) child.sigactions[i] = sigactions[i].clone();
         }
         return child;
     }
-    public String cwd() { return cwd; }
+
+    /** The file-system context: root, working directory, umask (it has its own lock). */
+    public FsContext fs() { return fs; }
 
     /** The descriptor table (it has its own lock). */
     public FdTable fds() { return fds; }

@@ -1,37 +1,50 @@
 package fornax.kernel.sys;
 
 import fornax.kernel.mm.AddressSpace;
+import fornax.kernel.vfs.ChanFile;
+import fornax.kernel.vfs.FileDescription;
 import fornax.kernel.vfs.OpenFile;
+import fornax.kernel.vfs.OpenFlags;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 
-/** I/O syscalls on file descriptors: read/write and their vector forms, ioctl, fstat, close. */
+/**
+ * Data transfer on file descriptors: read/write, their vector and positioned forms, lseek, ioctl.
+ *
+ * <p>Two kinds of file ({@link OpenFile}): streams (pipes, terminals) get one blocking read, or
+ * writes until done; seekable files transfer at the description's offset, with the description's
+ * lock held across the whole call so concurrent calls on one description are serialised and the
+ * offset moves by exactly what was transferred (Linux's f_pos_lock). O_APPEND writes go to the end
+ * atomically. pread/pwrite take an explicit position and leave the offset alone (ESPIPE on
+ * streams). A fault in user memory after some bytes moved ends the call with that count; before
+ * any, it is EFAULT. Descriptions are held (acquired) for the call, so a concurrent close cannot
+ * release a file in use.
+ */
 final class SysIo {
     private SysIo() { }
 
-    private static final int AT_FDCWD = -100, AT_EMPTY_PATH = 0x1000, AT_SYMLINK_NOFOLLOW = 0x100;
+    static final int SEEK_SET = 0, SEEK_CUR = 1, SEEK_END = 2, SEEK_DATA = 3, SEEK_HOLE = 4;
+    static final int FIONBIO = 0x5421, FIONCLEX = 0x5450, FIOCLEX = 0x5451;
     private static final int IOV_MAX = 1024;
     /** Largest single transfer, as Linux's MAX_RW_COUNT (INT_MAX rounded down to a page). */
     private static final long MAX_RW = 0x7FFFF000L;
     private static final int CHUNK = 64 * 1024;
 
     static void register(SyscallTable t) {
-        t.supported(63, "read", SysIo::read);
-        t.supported(64, "write", SysIo::write);
-        t.supported(65, "readv", SysIo::readv);
-        t.supported(66, "writev", SysIo::writev);
-        t.partial(29, "ioctl", "terminal ioctls on the console (TCGETS/TCSETS*, TIOCGWINSZ/TIOCSWINSZ); "
-                + "others ENOTTY", SysIo::ioctl);
-        t.supported(80, "fstat", SysIo::fstat);
-        t.partial(79, "newfstatat", "AT_EMPTY_PATH on an open descriptor; paths need the VFS (ENOENT)",
-                SysIo::newfstatat);
-        t.supported(57, "close", SysIo::close);
-        t.partial(78, "readlinkat", "/proc/self/exe only until procfs lands", SysIo::readlinkat);
-        t.partial(17, "getcwd", "the working directory is fixed at exec for now", SysIo::getcwd);
+        t.supported(63, "read", (c, a) -> read(c, (int) a[0], new long[] {a[1], checkLen(a[2])}, -1));
+        t.supported(64, "write", (c, a) -> write(c, (int) a[0], new long[] {a[1], checkLen(a[2])}, -1));
+        t.supported(65, "readv", (c, a) -> read(c, (int) a[0], iovecs(c, a[1], a[2]), -1));
+        t.supported(66, "writev", (c, a) -> write(c, (int) a[0], iovecs(c, a[1], a[2]), -1));
+        t.supported(67, "pread64", (c, a) -> read(c, (int) a[0], new long[] {a[1], checkLen(a[2])}, position(a[3])));
+        t.supported(68, "pwrite64", (c, a) -> write(c, (int) a[0], new long[] {a[1], checkLen(a[2])}, position(a[3])));
+        t.supported(69, "preadv", (c, a) -> read(c, (int) a[0], iovecs(c, a[1], a[2]), position(a[3])));
+        t.supported(70, "pwritev", (c, a) -> write(c, (int) a[0], iovecs(c, a[1], a[2]), position(a[3])));
+        t.supported(62, "lseek", SysIo::lseek);
+        t.partial(29, "ioctl", "terminal ioctls on the console (TCGETS/TCSETS*, TIOCGWINSZ/TIOCSWINSZ), FIONREAD "
+                + "on pipes, FIOCLEX/FIONCLEX/FIONBIO; others ENOTTY", SysIo::ioctl);
     }
 
-    private static OpenFile.UserMemory user(SyscallContext c) {
+    static OpenFile.UserMemory user(SyscallContext c) {
         AddressSpace as = c.memory();
         return new OpenFile.UserMemory() {
             @Override public void copyIn(long va, byte[] dst, int off, int len) { as.copyIn(va, dst, off, len); }
@@ -39,44 +52,17 @@ final class SysIo {
         };
     }
 
-    private static long read(SyscallContext c, long[] a) {
-        OpenFile f = c.process().file((int) a[0]);
-        long len = Math.min(a[2], MAX_RW);
+    private static long checkLen(long len) {
         if (len < 0) throw new SysError(Errno.EINVAL);
-        if (len == 0) return 0;
-        byte[] buf = new byte[(int) Math.min(len, CHUNK)];
-        int n = f.read(buf, 0, buf.length);
-        if (n > 0) c.memory().copyOut(a[1], buf, 0, n);
-        return n;
+        return Math.min(len, MAX_RW);
     }
 
-    private static long write(SyscallContext c, long[] a) {
-        OpenFile f = c.process().file((int) a[0]);
-        long len = a[2];
-        if (len < 0) throw new SysError(Errno.EINVAL);
-        return writeFrom(c, f, a[1], Math.min(len, MAX_RW));
+    private static long position(long pos) {
+        if (pos < 0) throw new SysError(Errno.EINVAL);
+        return pos;
     }
 
-    /** Writes user bytes [va, va+len) to {@code f} in chunks; a fault after progress returns the count. */
-    private static long writeFrom(SyscallContext c, OpenFile f, long va, long len) {
-        long done = 0;
-        byte[] buf = new byte[(int) Math.min(Math.max(len, 1), CHUNK)];
-        while (done < len) {
-            int n = (int) Math.min(buf.length, len - done);
-            try {
-                c.memory().copyIn(va + done, buf, 0, n);
-            } catch (SysError e) {
-                if (done > 0) return done;
-                throw e;
-            }
-            int w = f.write(buf, 0, n);
-            done += w;
-            if (w < n) break;
-        }
-        return done;
-    }
-
-    /** Reads an iovec array: pairs of (base, len). */
+    /** Reads an iovec array: pairs of (base, len); EINVAL for a negative length or a total past MAX_RW. */
     private static long[] iovecs(SyscallContext c, long iov, long count) {
         if (count < 0 || count > IOV_MAX) throw new SysError(Errno.EINVAL);
         byte[] raw = new byte[(int) count * 16];
@@ -93,89 +79,239 @@ final class SysIo {
         return v;
     }
 
-    private static long writev(SyscallContext c, long[] a) {
-        OpenFile f = c.process().file((int) a[0]);
-        long[] v = iovecs(c, a[1], a[2]);
-        long done = 0;
-        for (int i = 0; i < v.length; i += 2) {
-            if (v[i + 1] == 0) continue;
-            long n;
+    private static long total(long[] v) {
+        long n = 0;
+        for (int i = 1; i < v.length; i += 2) n += v[i];
+        return n;
+    }
+
+    // ------------------------------------------------------------------ read
+
+    /** read, readv, pread64, preadv: {@code pos} < 0 means at the description's offset. */
+    private static long read(SyscallContext c, int fd, long[] v, long pos) {
+        FileDescription d = c.process().fds().acquire(fd);
+        try {
+            OpenFile f = d.file();
+            if (f instanceof ChanFile cf && !OpenFlags.readable(cf.flags())) throw new SysError(Errno.EBADF);
+            if (!f.seekable()) {
+                if (pos >= 0) throw new SysError(Errno.ESPIPE);
+                return streamRead(c, f, v);
+            }
+            if (pos >= 0) {
+                if (total(v) > Long.MAX_VALUE - pos) throw new SysError(Errno.EOVERFLOW);
+                return readAt(c, f, v, pos);
+            }
+            synchronized (d) {
+                long off = d.offset();
+                long n = readAt(c, f, v, off);
+                d.setOffset(off + n);
+                return n;
+            }
+        } finally {
+            d.release();
+        }
+    }
+
+    /** One blocking read, scattered over the vectors (as a tty or pipe read behaves). */
+    private static long streamRead(SyscallContext c, OpenFile f, long[] v) {
+        long total = total(v);
+        if (total == 0) return 0;
+        byte[] buf = new byte[(int) Math.min(total, CHUNK)];
+        int n = f.read(buf, 0, buf.length);
+        int off = 0;
+        for (int j = 0; j < v.length && off < n; j += 2) {
+            int k = (int) Math.min(v[j + 1], n - off);
             try {
-                n = writeFrom(c, f, v[i], v[i + 1]);
+                c.memory().copyOut(v[j], buf, off, k);
             } catch (SysError e) {
-                if (done > 0) return done;
+                if (off > 0) return off;
                 throw e;
             }
-            done += n;
-            if (n < v[i + 1]) break;
+            off += k;
+        }
+        return n;
+    }
+
+    /** Reads the vectors in order from {@code pos} until they are full or the file ends. */
+    private static long readAt(SyscallContext c, OpenFile f, long[] v, long pos) {
+        long done = 0;
+        byte[] buf = null;
+        for (int i = 0; i < v.length; i += 2) {
+            long va = v[i], len = v[i + 1], segDone = 0;
+            while (segDone < len) {
+                if (buf == null) buf = new byte[(int) Math.min(CHUNK, total(v))];
+                int want = (int) Math.min(buf.length, len - segDone);
+                int n = f.pread(pos + done, buf, 0, want);
+                if (n <= 0) return done;
+                try {
+                    c.memory().copyOut(va + segDone, buf, 0, n);
+                } catch (SysError e) {
+                    if (done > 0) return done;
+                    throw e;
+                }
+                done += n;
+                segDone += n;
+                if (n < want) return done;
+            }
         }
         return done;
     }
 
-    private static long readv(SyscallContext c, long[] a) {
-        OpenFile f = c.process().file((int) a[0]);
-        long[] v = iovecs(c, a[1], a[2]);
-        for (int i = 0; i < v.length; i += 2) {
-            if (v[i + 1] == 0) continue;
-            // One blocking read, scattered across the vectors, as a tty read behaves.
-            long total = 0;
-            for (int j = i + 1; j < v.length; j += 2) total += v[j];
-            byte[] buf = new byte[(int) Math.min(total, CHUNK)];
-            int n = f.read(buf, 0, buf.length);
-            int off = 0;
-            for (int j = i; j < v.length && off < n; j += 2) {
-                int k = (int) Math.min(v[j + 1], n - off);
-                c.memory().copyOut(v[j], buf, off, k);
-                off += k;
+    // ------------------------------------------------------------------ write
+
+    /** write, writev, pwrite64, pwritev: {@code pos} < 0 means at the description's offset (or the end with O_APPEND). */
+    private static long write(SyscallContext c, int fd, long[] v, long pos) {
+        FileDescription d = c.process().fds().acquire(fd);
+        try {
+            OpenFile f = d.file();
+            boolean append = (d.statusFlags() & OpenFlags.O_APPEND) != 0;
+            if (f instanceof ChanFile cf && !OpenFlags.writable(cf.flags())) throw new SysError(Errno.EBADF);
+            if (!f.seekable()) {
+                if (pos >= 0) throw new SysError(Errno.ESPIPE);
+                return writeAt(c, f, v, -1, false);
             }
-            return n;
+            if (pos >= 0) {
+                if (total(v) > Long.MAX_VALUE - pos) throw new SysError(Errno.EOVERFLOW);
+                return writeAt(c, f, v, pos, append);   // Linux appends even for pwrite on O_APPEND
+            }
+            synchronized (d) {
+                if (append) {
+                    long[] end = {d.offset()};
+                    long n = writeAppend(c, f, v, end);
+                    d.setOffset(end[0]);
+                    return n;
+                }
+                long off = d.offset();
+                long n = writeAt(c, f, v, off, false);
+                d.setOffset(off + n);
+                return n;
+            }
+        } finally {
+            d.release();
         }
-        return 0;
+    }
+
+    /**
+     * Writes the vectors in order: at {@code pos} (< 0: a stream), or at the end with
+     * {@code append}. Stops at a short write.
+     */
+    private static long writeAt(SyscallContext c, OpenFile f, long[] v, long pos, boolean append) {
+        if (append) return writeAppend(c, f, v, new long[1]);
+        long done = 0;
+        byte[] buf = null;
+        for (int i = 0; i < v.length; i += 2) {
+            long va = v[i], len = v[i + 1], segDone = 0;
+            while (segDone < len) {
+                if (buf == null) buf = new byte[(int) Math.min(CHUNK, total(v))];
+                int n = (int) Math.min(buf.length, len - segDone);
+                try {
+                    c.memory().copyIn(va + segDone, buf, 0, n);
+                } catch (SysError e) {
+                    if (done > 0) return done;
+                    throw e;
+                }
+                int w;
+                try {
+                    w = pos < 0 ? f.write(buf, 0, n) : f.pwrite(pos + done, buf, 0, n);
+                } catch (SysError e) {
+                    if (done > 0) return done;
+                    throw e;
+                }
+                done += w;
+                segDone += w;
+                if (w < n) return done;
+            }
+        }
+        return done;
+    }
+
+    /** O_APPEND: each chunk goes to the end atomically; {@code end[0]} gets the offset after the last. */
+    private static long writeAppend(SyscallContext c, OpenFile f, long[] v, long[] end) {
+        long done = 0;
+        byte[] buf = null;
+        for (int i = 0; i < v.length; i += 2) {
+            long va = v[i], len = v[i + 1], segDone = 0;
+            while (segDone < len) {
+                if (buf == null) buf = new byte[(int) Math.min(CHUNK, total(v))];
+                int n = (int) Math.min(buf.length, len - segDone);
+                try {
+                    c.memory().copyIn(va + segDone, buf, 0, n);
+                    end[0] = f.append(buf, 0, n);
+                } catch (SysError e) {
+                    if (done > 0) return done;
+                    throw e;
+                }
+                done += n;
+                segDone += n;
+            }
+        }
+        return done;
+    }
+
+    // ------------------------------------------------------------------ lseek, ioctl
+
+    private static long lseek(SyscallContext c, long[] a) {
+        long off = a[1];
+        int whence = (int) a[2];
+        FileDescription d = c.process().fds().acquire((int) a[0]);
+        try {
+            OpenFile f = d.file();
+            if (f instanceof ChanFile cf && cf.pathOnly()) throw new SysError(Errno.EBADF);
+            if (!f.seekable()) throw new SysError(Errno.ESPIPE);
+            synchronized (d) {
+                long pos;
+                switch (whence) {
+                    case SEEK_SET -> pos = off;
+                    case SEEK_CUR -> pos = Math.addExact(d.offset(), off);
+                    case SEEK_END, SEEK_DATA, SEEK_HOLE -> {
+                        var st = f.stat();
+                        if ((st.mode() & 0170000) == 0040000) throw new SysError(Errno.EINVAL);
+                        long size = st.size();
+                        if (whence == SEEK_END) pos = Math.addExact(size, off);
+                        else if (off < 0 || off >= size) throw new SysError(Errno.ENXIO);
+                        else pos = whence == SEEK_DATA ? off : size;
+                    }
+                    default -> throw new SysError(Errno.EINVAL);
+                }
+                if (pos < 0) throw new SysError(Errno.EINVAL);
+                d.setOffset(pos);
+                return pos;
+            }
+        } catch (ArithmeticException e) {
+            throw new SysError(Errno.EOVERFLOW);
+        } finally {
+            d.release();
+        }
     }
 
     private static long ioctl(SyscallContext c, long[] a) {
-        return c.process().file((int) a[0]).ioctl((int) a[1], a[2], user(c));
-    }
-
-    private static long fstat(SyscallContext c, long[] a) {
-        byte[] st = c.process().file((int) a[0]).stat().encode();
-        c.memory().copyOut(a[1], st, 0, st.length);
-        return 0;
-    }
-
-    private static long newfstatat(SyscallContext c, long[] a) {
-        int dirfd = (int) a[0], flags = (int) a[3];
-        if ((flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW | 0x800 /* AT_NO_AUTOMOUNT */)) != 0)
-            throw new SysError(Errno.EINVAL);
-        String path = c.memory().readString(a[1], 4096);
-        if (path.isEmpty()) {
-            if ((flags & AT_EMPTY_PATH) == 0) throw new SysError(Errno.ENOENT);
-            if (dirfd == AT_FDCWD) throw new SysError(Errno.ENOENT, "no file system yet");
-            return fstat(c, new long[] {dirfd, a[2]});
+        int fd = (int) a[0], request = (int) a[1];
+        switch (request) {   // the generic ones Linux answers above the driver
+            case FIOCLEX, FIONCLEX -> {
+                c.process().fds().setCloseOnExec(fd, request == FIOCLEX);
+                return 0;
+            }
+            case FIONBIO -> {
+                byte[] raw = new byte[4];
+                FileDescription d = c.process().fds().acquire(fd);
+                try {
+                    c.memory().copyIn(a[2], raw, 0, 4);
+                    boolean on = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).getInt() != 0;
+                    int flags = d.statusFlags();
+                    d.setStatusFlags(on ? flags | OpenFlags.O_NONBLOCK : flags & ~OpenFlags.O_NONBLOCK);
+                    return 0;
+                } finally {
+                    d.release();
+                }
+            }
+            default -> { }
         }
-        throw new SysError(Errno.ENOENT, "no file system yet");
-    }
-
-    private static long close(SyscallContext c, long[] a) {
-        c.process().close((int) a[0]);
-        return 0;
-    }
-
-    private static long readlinkat(SyscallContext c, long[] a) {
-        String path = c.memory().readString(a[1], 4096);
-        long size = a[3];
-        if (size <= 0) throw new SysError(Errno.EINVAL);
-        if (!path.equals("/proc/self/exe")) throw new SysError(Errno.ENOENT);
-        byte[] target = c.process().exePath().getBytes(StandardCharsets.UTF_8);
-        int n = (int) Math.min(size, target.length);
-        c.memory().copyOut(a[2], target, 0, n);
-        return n;
-    }
-
-    private static long getcwd(SyscallContext c, long[] a) {
-        byte[] cwd = (c.process().cwd() + "\0").getBytes(StandardCharsets.UTF_8);
-        if (a[1] < cwd.length) throw new SysError(Errno.ERANGE);
-        c.memory().copyOut(a[0], cwd, 0, cwd.length);
-        return cwd.length;
+        FileDescription d = c.process().fds().acquire(fd);
+        try {
+            if (d.file() instanceof ChanFile cf && cf.pathOnly()) throw new SysError(Errno.EBADF);
+            return d.file().ioctl(request, a[2], user(c));
+        } finally {
+            d.release();
+        }
     }
 }

@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 public final class SyscallTable {
     public static final int MAX = 512;
+    /** write, writev, pwrite64, pwritev: the calls for which EPIPE brings SIGPIPE. */
+    private static final java.util.Set<Integer> WRITES = java.util.Set.of(64, 66, 68, 70);
     /** Log the first call of each unimplemented syscall (environment FORNAX_DEBUG set). */
     private static final boolean TRACE_UNIMPLEMENTED = System.getenv("FORNAX_DEBUG") != null;
     private final Syscall[] table = new Syscall[MAX];
@@ -27,6 +29,8 @@ public final class SyscallTable {
         SysProc.register(this);
         SysInfo.register(this);
         SysSignal.register(this);
+        SysExec.register(this);
+        SysFile.register(this);
     }
 
     void add(int nr, String name, Status status, String note, Syscall.Handler h) {
@@ -51,6 +55,9 @@ public final class SyscallTable {
         try {
             return s.handler().call(ctx, args);
         } catch (SysError e) {
+            // Writing to a pipe or socket nobody reads raises SIGPIPE as well as EPIPE.
+            if (e.errno() == Errno.EPIPE && WRITES.contains((int) nr))
+                ctx.kernel().sendSignal(ctx.process(), fornax.kernel.proc.Signals.SIGPIPE, ctx.process().pid());
             return -e.errno();
         }
     }

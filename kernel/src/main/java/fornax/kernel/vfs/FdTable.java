@@ -24,6 +24,21 @@ public final class FdTable {
         return files[fd];
     }
 
+    /**
+     * The description behind {@code fd}, retained for the duration of a syscall so a concurrent
+     * close cannot release it underneath; the caller must {@link FileDescription#release()} it.
+     */
+    public synchronized FileDescription acquire(int fd) { return get(fd).retain(); }
+
+    /** The open descriptors in [{@code first}, {@code last}], ascending (close_range). */
+    public synchronized int[] openIn(int first, int last) {
+        int hi = (int) Math.min(last, files.length - 1L);
+        int n = 0;
+        int[] fds = new int[Math.max(0, hi - first + 1)];
+        for (int fd = Math.max(0, first); fd <= hi; fd++) if (files[fd] != null) fds[n++] = fd;
+        return java.util.Arrays.copyOf(fds, n);
+    }
+
     /** Installs {@code f} at the lowest free descriptor ≥ {@code min} below {@code limit}; EMFILE if none. */
     public synchronized int install(FileDescription f, int min, int limit, boolean cloexec) {
         for (int fd = Math.max(0, min); fd < limit; fd++) {

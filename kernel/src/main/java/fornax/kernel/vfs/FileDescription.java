@@ -7,7 +7,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * at. dup and fork share one description, so they share its offset and status flags; the
  * underlying {@link OpenFile} is released when the last reference goes.
  *
- * <p>Locking: {@code this} guards the offset; flags are volatile; references are atomic.
+ * <p>Locking: {@code this} guards the offset, and I/O on seekable files holds it for the whole
+ * transfer (Linux's f_pos_lock), so reads and writes through one description are serialised and
+ * each moves the offset by exactly its count. Flags are volatile; references are atomic.
  */
 public final class FileDescription {
     private final OpenFile file;
@@ -23,7 +25,11 @@ public final class FileDescription {
 
     public OpenFile file() { return file; }
     public int statusFlags() { return statusFlags; }
-    public void setStatusFlags(int flags) { statusFlags = flags; }
+    /** Replaces the status flags and tells the file (F_SETFL). */
+    public void setStatusFlags(int flags) {
+        statusFlags = flags;
+        file.setStatusFlags(flags);
+    }
     public synchronized long offset() { return offset; }
     public synchronized void setOffset(long off) { offset = off; }
 

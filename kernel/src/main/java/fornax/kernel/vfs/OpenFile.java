@@ -4,16 +4,37 @@ import fornax.kernel.sys.Errno;
 import fornax.kernel.sys.SysError;
 
 /**
- * An open file description, what a file descriptor points at. The console is the only kind in
- * this first kernel path; the VFS and its 9P-shaped file-server interface grow around it.
- * Default methods fail the way Linux does for a file that cannot do the operation.
+ * What a {@link FileDescription} refers to: an open file, device or pipe end. Files in the
+ * namespace are {@link ChanFile}s over a file server's opened fid; the console installed as a
+ * process's stdio is a {@link fornax.kernel.dev.ConsoleFile}. Default methods fail the way Linux
+ * does for a file that cannot do the operation.
+ *
+ * <p>Two kinds: streams (pipes, terminals; {@link #seekable()} false) use {@link #read} and
+ * {@link #write} and have no position, so lseek and pread are ESPIPE; seekable files (regular
+ * files, directories, memory devices) use {@link #pread} and {@link #pwrite} at the description's
+ * offset, which the syscall layer keeps under the description's lock.
  */
 public interface OpenFile {
-    /** Reads up to {@code len} bytes into {@code buf}; blocks until at least one byte or EOF (0). */
+    /** Stream read of up to {@code len} bytes; blocks until at least one byte or end of file (0). */
     default int read(byte[] buf, int off, int len) { throw new SysError(Errno.EINVAL); }
 
-    /** Writes {@code len} bytes; returns how many were accepted. */
+    /** Stream write of {@code len} bytes; returns how many were accepted. */
     default int write(byte[] buf, int off, int len) { throw new SysError(Errno.EINVAL); }
+
+    /** True when I/O happens at an offset (see the class comment). */
+    default boolean seekable() { return false; }
+
+    /** Reads at {@code pos}; returns the count, 0 at end of file. */
+    default int pread(long pos, byte[] buf, int off, int len) { throw new SysError(Errno.ESPIPE); }
+
+    /** Writes at {@code pos}; returns the count. */
+    default int pwrite(long pos, byte[] buf, int off, int len) { throw new SysError(Errno.ESPIPE); }
+
+    /** O_APPEND write: all of it at the end, atomically; returns the offset just past it (0 for streams). */
+    default long append(byte[] buf, int off, int len) {
+        write(buf, off, len);
+        return 0;
+    }
 
     /** ioctl: {@code arg} is a user pointer the implementation may use through {@code user}. */
     default long ioctl(int request, long arg, UserMemory user) { throw new SysError(Errno.ENOTTY); }
@@ -21,10 +42,13 @@ public interface OpenFile {
     /** Fills a Linux {@code struct stat}. */
     Stat stat();
 
+    /** The description's status flags changed (fcntl F_SETFL: O_NONBLOCK, O_APPEND, ...). */
+    default void setStatusFlags(int flags) { }
+
     /**
      * The last descriptor referring to this description went away (close, exit). Descriptions
-     * are shared by dup and fork, so an implementation that holds resources must count its
-     * references; the default does nothing.
+     * are shared by dup and fork, so this is called once per open, whatever the number of
+     * descriptors; the default does nothing.
      */
     default void close() { }
 

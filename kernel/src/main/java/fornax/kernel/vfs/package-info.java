@@ -1,5 +1,39 @@
 /**
- * Open files and stat records. The VFS proper (paths, mounts, namespaces, the 9P-shaped file
- * server interface) grows here; for now an open file is the console.
+ * The virtual file system: one 9P-shaped file-server interface, the namespace that joins servers
+ * into a tree, path resolution, and what descriptors point at.
+ *
+ * <pre>
+ *   fd ──► FdTable ──► FileDescription (offset, status flags; shared by dup and fork)
+ *                          └─► OpenFile: ChanFile (a namespace file) │ ConsoleFile (stdio)
+ *                                 └─► Chan = Mount + Fid ──► FileServer (tmpfs, devfs, pipes, ...)
+ *   path ──► PathWalker (from FsContext root/cwd, through Namespace mounts) ──► Chan
+ * </pre>
+ *
+ * <ul>
+ *   <li>{@link fornax.kernel.vfs.FileServer}: attach, walk, open, create, read, write, clunk,
+ *       remove, stat, wstat, plus 9P2000.L-shaped readdir, rename, link, readlink, statfs, fsync,
+ *       and append/ioctl. Local servers are called directly; errors are SysErrors with errnos.
+ *   <li>{@link fornax.kernel.vfs.Fid}: a server's handle, with the 9P protocol states
+ *       WALKED → OPEN → CLUNKED written down and checked; every fid is clunked exactly once.
+ *   <li>{@link fornax.kernel.vfs.Chan} and {@link fornax.kernel.vfs.Mount}: a fid plus the mount
+ *       it was reached through; {@link fornax.kernel.vfs.Namespace}: the mount table (Linux-shaped
+ *       now, ready for Plan 9 union binds) and the device table ('|' pipes, 'c' devices).
+ *   <li>{@link fornax.kernel.vfs.PathWalker}: namei — symlinks (40), "..", mounts, trailing
+ *       slashes, name limits. {@link fornax.kernel.vfs.Vfs}: the path calls as mechanism.
+ *   <li>{@link fornax.kernel.vfs.FsContext}: a process's root, cwd and umask.
+ * </ul>
+ *
+ * <p>Names inside the kernel are byte strings, one byte per char (ISO-8859-1), so every Linux
+ * name round-trips. Ownership: a Chan returned to a caller is the caller's to close.
+ *
+ * <p>Lock order (outermost first; servers document their own internals):
+ * <pre>
+ *   FileDescription (held across a whole transfer on a seekable file)
+ *     FsContext, Namespace (only to clone/clunk root, cwd, mount roots)
+ *       file-server locks: TmpFs tree → TmpNode → Fid;  DevFs → Fid;  Pipe (leaf; waits release it)
+ *     AddressSpace → FrameAllocator (copying to and from user memory)
+ *   FdTable (leaf: only atomic reference counts are touched under it)
+ * </pre>
+ * No file server calls back into the VFS or takes another server's locks.
  */
 package fornax.kernel.vfs;

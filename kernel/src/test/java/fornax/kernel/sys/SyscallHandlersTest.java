@@ -53,7 +53,7 @@ class SyscallHandlersTest {
         initialFree = kernel.frames().freeFrames();
         Machine m = kernel.machine();
         as = new AddressSpace(m.ram(), kernel.frames(), 1, m.hart(0)::flushTlb);
-        process = new Process(1, as, "/host/bin/prog", "/tmp");
+        process = new Process(1, as, "/host/bin/prog", new fornax.kernel.vfs.TestFs().context("/tmp"));
         UartDriver uart = new UartDriver(m.bus(), Machine.UART0_BASE, m.plic(), Machine.PLIC_BASE, Machine.UART0_IRQ);
         ConsoleFile pipeLike = new ConsoleFile(uart, 0, false);
         process.installFd(0, pipeLike);

@@ -1,0 +1,121 @@
+package fornax.kernel.fs.tmpfs;
+
+import java.util.Arrays;
+
+/**
+ * The bytes of a tmpfs regular file: sparse, in 4 KiB pages allocated on first write, found
+ * through a two-level table (like a page table), so a file of hundreds of MiB grows without ever
+ * copying its data and a hole costs nothing:
+ *
+ * <pre>
+ *   page index p = offset >>> 12
+ *   table[p >>> 10]  → byte[1024][]  (one leaf per 4 MiB of file; null: all hole)
+ *        [p & 1023]  → byte[4096]    (one page; null: hole, reads as zeros)
+ * </pre>
+ *
+ * Growing the file past the table copies only the top-level array of leaf references. Pages past
+ * the file size never hold non-zero bytes: truncation zeroes the tail of the last page and drops
+ * the pages beyond, so extending the file again reads zeros.
+ *
+ * <p>Not thread-safe: the owning {@link TmpNode.File} guards it with its monitor.
+ */
+final class FileData {
+    static final int PAGE_SHIFT = 12, PAGE = 1 << PAGE_SHIFT;
+    private static final int LEAF_SHIFT = 10, LEAF = 1 << LEAF_SHIFT;
+
+    /** Page accounting: reserve before allocating (ENOSPC when full), release when freeing. */
+    interface Budget {
+        void reserve();
+        void release(long pages);
+    }
+
+    private byte[][][] table = new byte[1][][];
+    private long pages;
+
+    /** Pages allocated (for st_blocks and statfs). */
+    long pages() { return pages; }
+
+    /** Copies [pos, pos+len) into {@code buf}; the caller keeps the range inside the file. */
+    void read(long pos, byte[] buf, int off, int len) {
+        while (len > 0) {
+            int inPage = (int) (pos & (PAGE - 1));
+            int n = Math.min(len, PAGE - inPage);
+            byte[] page = page(pos >>> PAGE_SHIFT);
+            if (page == null) Arrays.fill(buf, off, off + n, (byte) 0);
+            else System.arraycopy(page, inPage, buf, off, n);
+            pos += n;
+            off += n;
+            len -= n;
+        }
+    }
+
+    /**
+     * Copies {@code buf} to [pos, pos+len), allocating pages; returns the bytes written, which is
+     * short only when the budget ran out after some progress (the budget's error otherwise).
+     */
+    int write(long pos, byte[] buf, int off, int len, Budget budget) {
+        int done = 0;
+        while (done < len) {
+            int inPage = (int) (pos & (PAGE - 1));
+            int n = Math.min(len - done, PAGE - inPage);
+            byte[] page;
+            try {
+                page = allocate(pos >>> PAGE_SHIFT, budget);
+            } catch (RuntimeException e) {
+                if (done > 0) return done;
+                throw e;
+            }
+            System.arraycopy(buf, off + done, page, inPage, n);
+            pos += n;
+            done += n;
+        }
+        return done;
+    }
+
+    /** Shrinks the data to {@code size} bytes: zeroes the rest of the last page, frees the pages after it. */
+    void truncate(long size, Budget budget) {
+        long firstFree = (size + PAGE - 1) >>> PAGE_SHIFT;
+        int tail = (int) (size & (PAGE - 1));
+        if (tail != 0) {
+            byte[] last = page(size >>> PAGE_SHIFT);
+            if (last != null) Arrays.fill(last, tail, PAGE, (byte) 0);
+        }
+        long freed = 0;
+        for (long leafIdx = firstFree >>> LEAF_SHIFT; leafIdx < table.length; leafIdx++) {
+            byte[][] leaf = table[(int) leafIdx];
+            if (leaf == null) continue;
+            int from = leafIdx == firstFree >>> LEAF_SHIFT ? (int) (firstFree & (LEAF - 1)) : 0;
+            for (int i = from; i < LEAF; i++) {
+                if (leaf[i] != null) {
+                    leaf[i] = null;
+                    freed++;
+                }
+            }
+            if (from == 0) table[(int) leafIdx] = null;
+        }
+        pages -= freed;
+        if (freed > 0) budget.release(freed);
+    }
+
+    private byte[] page(long index) {
+        long leafIdx = index >>> LEAF_SHIFT;
+        if (leafIdx >= table.length) return null;
+        byte[][] leaf = table[(int) leafIdx];
+        return leaf == null ? null : leaf[(int) (index & (LEAF - 1))];
+    }
+
+    private byte[] allocate(long index, Budget budget) {
+        int leafIdx = Math.toIntExact(index >>> LEAF_SHIFT);
+        if (leafIdx >= table.length) table = Arrays.copyOf(table, Math.max(leafIdx + 1, table.length * 2));
+        byte[][] leaf = table[leafIdx];
+        if (leaf == null) leaf = table[leafIdx] = new byte[LEAF][];
+        int i = (int) (index & (LEAF - 1));
+        byte[] page = leaf[i];
+        if (page == null) {
+            budget.reserve();
+            page = leaf[i] = new byte[PAGE];
+            pages++;
+        }
+        return page;
+    }
+}

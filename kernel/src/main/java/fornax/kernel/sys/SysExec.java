@@ -1,0 +1,165 @@
+package fornax.kernel.sys;
+
+import fornax.kernel.Kernel;
+import fornax.kernel.exec.ElfImage;
+import fornax.kernel.exec.ProgramLoader;
+import fornax.kernel.mm.AddressSpace;
+import fornax.kernel.mm.Vma;
+import fornax.kernel.proc.Process;
+import fornax.kernel.proc.Task;
+import fornax.kernel.vfs.ChanFile;
+import fornax.kernel.vfs.FileDescription;
+import fornax.kernel.vfs.OpenFlags;
+import fornax.kernel.vfs.Vfs;
+import fornax.machine.cpu.Hart;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * execve(2): replaces the calling process's image with a program from the file tree.
+ *
+ * <p>Everything that can fail is done before the point of no return: the file is read, its
+ * {@code #!} line followed (up to {@value #MAX_INTERPRETERS} levels), the ELF validated, and the
+ * new address space built completely. Only then is the old image dropped, close-on-exec
+ * descriptors closed, caught signals reset and the registers replaced; a failure before that
+ * returns an errno to the unchanged caller, as on Linux.
+ */
+final class SysExec {
+    private SysExec() { }
+
+    static final int MAX_INTERPRETERS = 4, MAX_ARGS = 65536;
+    static final long MAX_ARG_BYTES = 2L << 20, MAX_FILE = 256L << 20;
+
+    static void register(SyscallTable t) {
+        t.partial(221, "execve", "static executables and #! scripts; dynamically linked programs fail with "
+                + "ENOENT (no loader in the image yet)", SysExec::execve);
+    }
+
+    private static long execve(SyscallContext c, long[] a) {
+        String path = SysFile.path(c, a[0]);
+        List<String> argv = strings(c, a[1]);
+        List<String> envp = strings(c, a[2]);
+        Kernel kernel = c.kernel();
+        Process p = c.process();
+
+        byte[] image = null;
+        String file = path;
+        for (int depth = 0; ; depth++) {
+            image = readExecutable(c, file);
+            if (image.length < 2 || image[0] != '#' || image[1] != '!') break;
+            if (depth == MAX_INTERPRETERS) throw new SysError(Errno.ELOOP, "too many #! levels");
+            String[] interp = shebang(image);
+            List<String> args = new ArrayList<>();
+            args.add(interp[0]);
+            if (interp[1] != null) args.add(interp[1]);
+            args.add(file);
+            if (argv.size() > 1) args.addAll(argv.subList(1, argv.size()));
+            argv = args;
+            file = interp[0];
+        }
+        ElfImage elf;
+        try {
+            elf = ElfImage.parse(image, AddressSpace.USER_TOP, kernel.machine().ram().size());
+        } catch (ElfImage.Malformed e) {
+            throw new SysError(Errno.ENOEXEC, e.getMessage());
+        }
+        if (elf.interpreter() != null) throw new SysError(Errno.ENOENT, "no dynamic loader: " + elf.interpreter());
+
+        AddressSpace as = kernel.newAddressSpace();
+        if (as == null) throw new SysError(Errno.EAGAIN);
+        ProgramLoader.Loaded loaded;
+        try {
+            byte[] rnd = new byte[16];
+            kernel.random().nextBytes(rnd);
+            List<String> finalArgv = argv.isEmpty() ? List.of(file) : argv;
+            loaded = ProgramLoader.load(elf, as, finalArgv, envp, path, new ProgramLoader.Credentials(0, 0, 0, 0),
+                    p.rlimit(Process.RLIMIT_STACK)[0], rnd);
+            kernel.mapTrampoline(as);
+        } catch (RuntimeException e) {
+            kernel.releaseAddressSpace(as);
+            if (e instanceof SysError se) throw se;
+            throw new SysError(Errno.ENOMEM, e.getMessage());
+        }
+
+        // Point of no return.
+        AddressSpace old = p.replaceImage(as, absolute(p, path));
+        kernel.releaseAddressSpace(old);
+        for (FileDescription d : p.fds().closeOnExecAll()) d.release();
+        p.resetHandlersForExec();
+        Task t = c.task();
+        long[] ctx = t.context();
+        java.util.Arrays.fill(ctx, 0);
+        ctx[Hart.CTX_PC] = loaded.entry();
+        ctx[2] = loaded.sp();
+        t.altStackFlags = 2;
+        t.altStackBase = t.altStackSize = 0;
+        t.clearChildTid = 0;
+        c.setResultHandled();
+        return 0;
+    }
+
+    /** The whole file at {@code path}, which must be a regular file with an execute bit. */
+    private static byte[] readExecutable(SyscallContext c, String path) {
+        ChanFile f = Vfs.open(c.process().fs(), null, path, OpenFlags.O_RDONLY, 0);
+        try {
+            var dir = f.dir();
+            if ((dir.mode() & 0170000) != 0100000) throw new SysError(Errno.EACCES, "not a regular file");
+            if ((dir.mode() & 0111) == 0) throw new SysError(Errno.EACCES, "no execute permission");
+            if (dir.size() > MAX_FILE) throw new SysError(Errno.ENOMEM, "executable too large");
+            byte[] data = new byte[(int) dir.size()];
+            int done = 0;
+            while (done < data.length) {
+                int n = f.pread(done, data, done, data.length - done);
+                if (n <= 0) break;
+                done += n;
+            }
+            return done == data.length ? data : java.util.Arrays.copyOf(data, done);
+        } finally {
+            f.close();
+        }
+    }
+
+    /** {@code path} made absolute against the working directory (for /proc/self/exe). */
+    private static String absolute(Process p, String path) {
+        if (path.startsWith("/")) return path;
+        try (var cwd = p.fs().cwd()) {
+            String dir = Vfs.pathOf(p.fs(), cwd);
+            return dir.endsWith("/") ? dir + path : dir + "/" + path;
+        } catch (SysError e) {
+            return path;
+        }
+    }
+
+    /** The interpreter and its optional single argument from a {@code #!} line. */
+    private static String[] shebang(byte[] image) {
+        int end = 2;
+        while (end < image.length && end < 256 && image[end] != '\n') end++;
+        String line = new String(image, 2, end - 2, StandardCharsets.UTF_8).strip();
+        if (line.isEmpty()) throw new SysError(Errno.ENOEXEC, "empty #! line");
+        int space = line.indexOf(' ') < 0 ? line.indexOf('\t') : line.indexOf(' ');
+        if (space < 0) return new String[] {line, null};
+        String arg = line.substring(space + 1).strip();
+        return new String[] {line.substring(0, space), arg.isEmpty() ? null : arg};
+    }
+
+    /** A NULL-terminated array of string pointers (argv or envp); NULL itself is an empty list. */
+    private static List<String> strings(SyscallContext c, long va) {
+        List<String> out = new ArrayList<>();
+        if (va == 0) return out;
+        long total = 0;
+        byte[] ptr = new byte[8];
+        for (int i = 0; ; i++) {
+            if (i >= MAX_ARGS) throw new SysError(Errno.E2BIG);
+            c.memory().copyIn(va + 8L * i, ptr, 0, 8);
+            long s = ByteBuffer.wrap(ptr).order(ByteOrder.LITTLE_ENDIAN).getLong();
+            if (s == 0) return out;
+            String str = c.memory().readString(s, 131072);
+            total += str.length() + 1 + 8;
+            if (total > MAX_ARG_BYTES) throw new SysError(Errno.E2BIG);
+            out.add(str);
+        }
+    }
+}

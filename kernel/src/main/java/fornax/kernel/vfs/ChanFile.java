@@ -1,0 +1,93 @@
+package fornax.kernel.vfs;
+
+import fornax.kernel.sys.Errno;
+import fornax.kernel.sys.SysError;
+import java.util.List;
+
+/**
+ * An open file in the namespace: what open(2) puts behind a descriptor. It holds two fids of the
+ * same file, as a 9P client does: the walked {@link Chan} (for fstat, fchdir, and as the directory
+ * of *at calls; 9P does not walk from an opened fid) and the opened fid that all I/O goes through.
+ * An O_PATH open has no opened fid: I/O on it is EBADF.
+ *
+ * <p>Access mode and status flags live in the opened fid, so the server checks read/write access
+ * itself; F_SETFL reaches it through {@link #setStatusFlags}. Closing clunks both fids.
+ *
+ * <p>Immutable apart from the fids' own state; thread-safe as the servers are.
+ */
+public final class ChanFile implements OpenFile {
+    private final Chan chan;
+    private final Fid io;
+    private final FileServer server;
+
+    /** Takes ownership of {@code chan} and {@code opened} (null for O_PATH). */
+    public ChanFile(Chan chan, Fid opened) {
+        this.chan = chan;
+        this.io = opened;
+        this.server = chan.server();
+    }
+
+    /** The walked Chan (borrowed: valid while this file is open). */
+    public Chan chan() { return chan; }
+
+    /** True for an O_PATH descriptor. */
+    public boolean pathOnly() { return io == null; }
+
+    /** The opened fid; EBADF for an O_PATH descriptor. */
+    private Fid io() {
+        if (io == null) throw new SysError(Errno.EBADF, "O_PATH descriptor");
+        return io;
+    }
+
+    @Override public int read(byte[] buf, int off, int len) { return server.read(io(), 0, buf, off, len); }
+    @Override public int write(byte[] buf, int off, int len) { return server.write(io(), 0, buf, off, len); }
+    @Override public boolean seekable() { return io != null && !io.stream(); }
+
+    @Override public int pread(long pos, byte[] buf, int off, int len) {
+        Fid f = io();
+        if (f.stream()) throw new SysError(Errno.ESPIPE);
+        return server.read(f, pos, buf, off, len);
+    }
+
+    @Override public int pwrite(long pos, byte[] buf, int off, int len) {
+        Fid f = io();
+        if (f.stream()) throw new SysError(Errno.ESPIPE);
+        return server.write(f, pos, buf, off, len);
+    }
+
+    @Override public long append(byte[] buf, int off, int len) { return server.append(io(), buf, off, len); }
+
+    @Override public long ioctl(int request, long arg, UserMemory user) {
+        return server.ioctl(io(), request, arg, user);
+    }
+
+    /** Directory entries from {@code offset} (see {@link FileServer#readdir}); EBADF for O_PATH. */
+    public List<DirEntry> readdir(long offset, int max) { return server.readdir(io(), offset, max); }
+
+    public Dir dir() { return server.stat(chan.fid()); }
+
+    @Override public Stat stat() { return dir().toStat(); }
+
+    /** ftruncate: EINVAL unless open for writing a regular file (EBADF for O_PATH). */
+    public void truncate(long size) {
+        Fid f = io();
+        if (!OpenFlags.writable(f.flags()) || !dir().isRegular())
+            throw new SysError(Errno.EINVAL);
+        server.wstat(f, Dir.truncate(size));
+    }
+
+    public void fsync() { server.fsync(io()); }
+
+    /** The open flags (access mode and status flags) for F_GETFL; O_PATH alone for a path descriptor. */
+    public int flags() { return io == null ? OpenFlags.O_PATH : io.flags(); }
+
+    @Override public void setStatusFlags(int flags) { if (io != null) io.setStatusFlags(flags); }
+
+    @Override public void close() {
+        try {
+            if (io != null) server.clunk(io);
+        } finally {
+            chan.close();
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package fornax.kernel.vfs;
+
+import fornax.kernel.sys.Errno;
+import fornax.kernel.sys.SysError;
+
+/**
+ * A process's place in the file tree (Linux's fs_struct): its namespace, root directory, working
+ * directory and umask. Path walks start at {@link #root()} for absolute paths and {@link #cwd()}
+ * for relative ones. fork gives the child a {@link #fork() copy}; CLONE_FS threads share one.
+ *
+ * <p>Ownership: the context owns its root and cwd Chans. The getters return copies the caller
+ * owns and must close, so a concurrent chdir in another thread never clunks a Chan a walk is
+ * using. Setters take ownership of the Chan passed in and close the one they replace.
+ *
+ * <p>Locking: {@code this} guards root, cwd, umask and the released flag. Never held while
+ * calling a file server except to clone or clunk (servers take only their own locks).
+ */
+public final class FsContext {
+    private final Namespace ns;
+    // guarded by this
+    private Chan root, cwd;
+    private int umask = 022;
+    private boolean released;
+
+    private FsContext(Namespace ns, Chan root, Chan cwd, int umask) {
+        this.ns = ns;
+        this.root = root;
+        this.cwd = cwd;
+        this.umask = umask;
+    }
+
+    /**
+     * The first process's context: the namespace root as root, {@code cwdPath} (absolute) as
+     * working directory; ENOENT/ENOTDIR if it does not name a directory.
+     */
+    public static FsContext initial(Namespace ns, String cwdPath) {
+        FsContext ctx = new FsContext(ns, ns.root(), ns.root(), 022);
+        ctx.setCwd(PathWalker.walk(ctx, null, cwdPath, PathWalker.FOLLOW | PathWalker.DIRECTORY));
+        return ctx;
+    }
+
+    public Namespace namespace() { return ns; }
+
+    /** A copy of the root directory Chan; the caller closes it. */
+    public synchronized Chan root() {
+        checkLive();
+        return root.copy();
+    }
+
+    /** A copy of the working directory Chan; the caller closes it. */
+    public synchronized Chan cwd() {
+        checkLive();
+        return cwd.copy();
+    }
+
+    /** chdir: takes ownership of {@code dir} (a directory). */
+    public void setCwd(Chan dir) {
+        Chan old;
+        synchronized (this) {
+            if (released) { dir.close(); checkLive(); }
+            old = cwd;
+            cwd = dir;
+        }
+        old.close();
+    }
+
+    /** chroot: takes ownership of {@code dir} (a directory). */
+    public void setRoot(Chan dir) {
+        Chan old;
+        synchronized (this) {
+            if (released) { dir.close(); checkLive(); }
+            old = root;
+            root = dir;
+        }
+        old.close();
+    }
+
+    public synchronized int umask() { return umask; }
+
+    /** umask(2): sets the mask (low 9 bits), returns the previous one. */
+    public synchronized int setUmask(int mask) {
+        int old = umask;
+        umask = mask & 0777;
+        return old;
+    }
+
+    /** fork: a new context with copies of root and cwd, same umask and namespace. */
+    public synchronized FsContext fork() {
+        checkLive();
+        return new FsContext(ns, root.copy(), cwd.copy(), umask);
+    }
+
+    /** Process exit: clunks root and cwd. Later calls fail with EBADF; a second release does nothing. */
+    public void release() {
+        Chan r, c;
+        synchronized (this) {
+            if (released) return;
+            released = true;
+            r = root;
+            c = cwd;
+        }
+        r.close();
+        c.close();
+    }
+
+    private void checkLive() {
+        if (released) throw new SysError(Errno.EBADF, "file-system context released");
+    }
+}
