@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "fornax", mixinStandardHelpOptions = true, version = "Fornax/J 0.1",
         description = "A Plan 9-style OS with a Java kernel on an emulated RV64GC machine.",
-        subcommands = {ExecCommand.class, BenchCommand.class, SyscallsCommand.class, ImageCommand.class})
+        subcommands = {ExecCommand.class, RunCommand.class, BootCommand.class, BenchCommand.class, SyscallsCommand.class, ImageCommand.class})
 public final class Main implements Runnable {
     /** Streams the subcommands use; set by {@link #run} so tests can capture them. */
     static InputStream stdin = System.in;

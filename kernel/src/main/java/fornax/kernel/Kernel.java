@@ -251,6 +251,102 @@ public final class Kernel implements AutoCloseable {
         return process.shellStatus();
     }
 
+    /**
+     * Unpacks a cpio (newc) root image into the root tmpfs: directories, regular files, symlinks
+     * and hard links with their permissions. Entries already present (/tmp, /dev) are kept.
+     */
+    public void loadRootImage(Path cpio) throws ExecException {
+        fornax.kernel.initramfs.CpioArchive archive;
+        try {
+            archive = fornax.kernel.initramfs.CpioArchive.read(cpio);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new ExecException(cpio + ": no such root image");
+        } catch (IOException e) {
+            throw new ExecException(cpio + ": not a usable root image: " + e.getMessage());
+        }
+        FsContext fs = FsContext.initial(namespace, "/");
+        try {
+            fs.setUmask(0);
+            for (fornax.kernel.initramfs.CpioEntry e : archive.entries()) {
+                String path = "/" + e.path();
+                if (e.path().equals(".") || e.path().isEmpty()) continue;
+                try {
+                    if (e.isDirectory()) {
+                        if (!exists(fs, path)) Vfs.mkdir(fs, null, path, e.permissions());
+                    } else if (e.isSymlink()) {
+                        Vfs.symlink(fs, e.linkTarget(), null, path);
+                    } else if (e.hardLinkOf() != null) {
+                        Vfs.link(fs, null, "/" + e.hardLinkOf(), false, null, path);
+                    } else if (e.isRegular()) {
+                        fornax.kernel.vfs.ChanFile f = Vfs.open(fs, null, path,
+                                fornax.kernel.vfs.OpenFlags.O_CREAT | fornax.kernel.vfs.OpenFlags.O_WRONLY
+                                        | fornax.kernel.vfs.OpenFlags.O_TRUNC, e.permissions());
+                        try {
+                            for (int off = 0; off < e.data().length; ) off += f.pwrite(off, e.data(), off, e.data().length - off);
+                        } finally {
+                            f.close();
+                        }
+                    }
+                    // Device nodes, FIFOs and sockets in an image are skipped: /dev comes from devfs.
+                } catch (fornax.kernel.sys.SysError err) {
+                    throw new ExecException(cpio + ": cannot unpack " + path + ": " + err.getMessage());
+                }
+            }
+        } finally {
+            fs.release();
+        }
+    }
+
+    private static boolean exists(FsContext fs, String path) {
+        try (Chan c = Vfs.lookup(fs, null, path, false)) {
+            return true;
+        } catch (fornax.kernel.sys.SysError e) {
+            return false;
+        }
+    }
+
+    /**
+     * Runs {@code path} from the guest's file tree as the first process (pid 1, cwd /root or /),
+     * with stdio on the consoles; returns its exit status (128+signal if killed).
+     */
+    public int run(String path, List<String> argv, List<String> envp) throws ExecException {
+        AddressSpace placeholder = newAddressSpace();
+        if (placeholder == null) throw new ExecException(path + ": out of address-space identifiers");
+        FsContext probe = FsContext.initial(namespace, "/");
+        boolean haveRoot;
+        try {
+            haveRoot = exists(probe, "/root");
+        } finally {
+            probe.release();
+        }
+        FsContext fs = FsContext.initial(namespace, haveRoot ? "/root" : "/");
+        Process process = new Process(processes.allocatePid(), placeholder, path, fs);
+        fornax.kernel.sys.SysExec.Prepared image;
+        try {
+            image = fornax.kernel.sys.SysExec.prepare(this, process, path, argv, envp);
+        } catch (fornax.kernel.sys.SysError e) {
+            releaseAddressSpace(placeholder);
+            process.fs().release();
+            throw new ExecException(path + ": " + e.getMessage());
+        }
+        releaseAddressSpace(process.replaceImage(image.as(), image.path()));
+        ConsoleFile tty = new ConsoleFile(console, 0, config.terminal());
+        process.installFd(0, tty);
+        process.installFd(1, tty);
+        process.installFd(2, new ConsoleFile(debug, 1, config.terminal()));
+        Task task = new Task(process.pid(), process);
+        fornax.kernel.sys.SysExec.start(task, image);
+        processes.add(process, null);
+        Thread thread = start(task);
+        try {
+            thread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.exit(Signals.SIGKILL);
+        }
+        return process.shellStatus();
+    }
+
     /** Maps the shared signal-return trampoline page into a new image. */
     public void mapTrampoline(AddressSpace as) {
         as.mapFrame(AddressSpace.TRAMPOLINE, trampolineFrame, fornax.kernel.mm.Vma.PROT_READ | fornax.kernel.mm.Vma.PROT_EXEC);

@@ -27,7 +27,7 @@ import java.util.List;
  * descriptors closed, caught signals reset and the registers replaced; a failure before that
  * returns an errno to the unchanged caller, as on Linux.
  */
-final class SysExec {
+public final class SysExec {
     private SysExec() { }
 
     static final int MAX_INTERPRETERS = 4, MAX_ARGS = 65536;
@@ -38,17 +38,48 @@ final class SysExec {
                 + "ENOENT (no loader in the image yet)", SysExec::execve);
     }
 
+    /** A new image, built and ready to replace the current one. */
+    public record Prepared(AddressSpace as, long entry, long sp, String path) { }
+
     private static long execve(SyscallContext c, long[] a) {
         String path = SysFile.path(c, a[0]);
         List<String> argv = strings(c, a[1]);
         List<String> envp = strings(c, a[2]);
-        Kernel kernel = c.kernel();
         Process p = c.process();
+        Prepared image = prepare(c.kernel(), p, path, argv, envp);
 
-        byte[] image = null;
+        // Point of no return.
+        AddressSpace old = p.replaceImage(image.as(), image.path());
+        c.kernel().releaseAddressSpace(old);
+        for (FileDescription d : p.fds().closeOnExecAll()) d.release();
+        p.resetHandlersForExec();
+        Task t = c.task();
+        start(t, image);
+        t.altStackFlags = 2;
+        t.altStackBase = t.altStackSize = 0;
+        t.clearChildTid = 0;
+        c.setResultHandled();
+        return 0;
+    }
+
+    /** Sets a task's registers to start {@code image}: all zero but pc and sp. */
+    public static void start(Task t, Prepared image) {
+        long[] ctx = t.context();
+        java.util.Arrays.fill(ctx, 0);
+        ctx[Hart.CTX_PC] = image.entry();
+        ctx[2] = image.sp();
+        t.contextDirty = true;
+    }
+
+    /**
+     * Reads {@code path} from {@code p}'s file tree (following #! lines), validates it and builds
+     * its address space; nothing about {@code p} changes. Failures are SysErrors.
+     */
+    public static Prepared prepare(Kernel kernel, Process p, String path, List<String> argv, List<String> envp) {
+        byte[] image;
         String file = path;
         for (int depth = 0; ; depth++) {
-            image = readExecutable(c, file);
+            image = readExecutable(p, file);
             if (image.length < 2 || image[0] != '#' || image[1] != '!') break;
             if (depth == MAX_INTERPRETERS) throw new SysError(Errno.ELOOP, "too many #! levels");
             String[] interp = shebang(image);
@@ -67,43 +98,26 @@ final class SysExec {
             throw new SysError(Errno.ENOEXEC, e.getMessage());
         }
         if (elf.interpreter() != null) throw new SysError(Errno.ENOENT, "no dynamic loader: " + elf.interpreter());
-
         AddressSpace as = kernel.newAddressSpace();
         if (as == null) throw new SysError(Errno.EAGAIN);
-        ProgramLoader.Loaded loaded;
         try {
             byte[] rnd = new byte[16];
             kernel.random().nextBytes(rnd);
             List<String> finalArgv = argv.isEmpty() ? List.of(file) : argv;
-            loaded = ProgramLoader.load(elf, as, finalArgv, envp, path, new ProgramLoader.Credentials(0, 0, 0, 0),
-                    p.rlimit(Process.RLIMIT_STACK)[0], rnd);
+            ProgramLoader.Loaded loaded = ProgramLoader.load(elf, as, finalArgv, envp, path,
+                    new ProgramLoader.Credentials(0, 0, 0, 0), p.rlimit(Process.RLIMIT_STACK)[0], rnd);
             kernel.mapTrampoline(as);
+            return new Prepared(as, loaded.entry(), loaded.sp(), absolute(p, file));
         } catch (RuntimeException e) {
             kernel.releaseAddressSpace(as);
             if (e instanceof SysError se) throw se;
             throw new SysError(Errno.ENOMEM, e.getMessage());
         }
-
-        // Point of no return.
-        AddressSpace old = p.replaceImage(as, absolute(p, path));
-        kernel.releaseAddressSpace(old);
-        for (FileDescription d : p.fds().closeOnExecAll()) d.release();
-        p.resetHandlersForExec();
-        Task t = c.task();
-        long[] ctx = t.context();
-        java.util.Arrays.fill(ctx, 0);
-        ctx[Hart.CTX_PC] = loaded.entry();
-        ctx[2] = loaded.sp();
-        t.altStackFlags = 2;
-        t.altStackBase = t.altStackSize = 0;
-        t.clearChildTid = 0;
-        c.setResultHandled();
-        return 0;
     }
 
     /** The whole file at {@code path}, which must be a regular file with an execute bit. */
-    private static byte[] readExecutable(SyscallContext c, String path) {
-        ChanFile f = Vfs.open(c.process().fs(), null, path, OpenFlags.O_RDONLY, 0);
+    private static byte[] readExecutable(Process p, String path) {
+        ChanFile f = Vfs.open(p.fs(), null, path, OpenFlags.O_RDONLY, 0);
         try {
             var dir = f.dir();
             if ((dir.mode() & 0170000) != 0100000) throw new SysError(Errno.EACCES, "not a regular file");

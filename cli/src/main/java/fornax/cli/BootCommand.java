@@ -1,0 +1,29 @@
+package fornax.cli;
+
+import fornax.kernel.KernelConfig;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code fornax boot}: boots the root image into an interactive busybox shell on the console.
+ * The shell's exit (or {@code exit}) ends the JVM with its status.
+ */
+@Command(name = "boot", description = "Boot the root image into an interactive busybox shell.")
+final class BootCommand implements Callable<Integer> {
+    @Option(names = "--cpus", paramLabel = "N", description = "Harts (default: host cores).")
+    int cpus = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--memory", paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "Physical memory, e.g. 512M, 4G (default 1G).")
+    long memory = KernelConfig.DEFAULT_MEMORY;
+
+    @Option(names = "--image", paramLabel = "CPIO", description = "Root image (default: the one `fornax image` builds).")
+    Path image;
+
+    @Override public Integer call() {
+        return RunCommand.boot(cpus, memory, image, "/bin/sh", List.of("-sh"));
+    }
+}

@@ -1,0 +1,90 @@
+package fornax.cli;
+
+import fornax.kernel.ExecException;
+import fornax.kernel.Kernel;
+import fornax.kernel.KernelConfig;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code fornax run -- CMD [ARGS...]}: boots a kernel on the root image (Debian's busybox) and
+ * runs CMD in it as the first process; a single CMD with spaces runs through {@code /bin/sh -c}.
+ * Builds the root image on first use.
+ */
+@Command(name = "run", description = "Boot the root image and run CMD in it (a CMD with spaces runs via /bin/sh -c).")
+class RunCommand implements Callable<Integer> {
+    @Option(names = "--cpus", paramLabel = "N", description = "Harts (default: host cores).")
+    int cpus = Runtime.getRuntime().availableProcessors();
+
+    @Option(names = "--memory", paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "Physical memory, e.g. 512M, 4G (default 1G).")
+    long memory = KernelConfig.DEFAULT_MEMORY;
+
+    @Option(names = "--image", paramLabel = "CPIO", description = "Root image (default: the one `fornax image` builds).")
+    Path image;
+
+    @Parameters(paramLabel = "CMD", description = "Command and arguments, after --.")
+    List<String> command = new ArrayList<>();
+
+    static final List<String> ENV = List.of("PATH=/bin:/sbin:/usr/bin:/usr/sbin", "HOME=/root", "USER=root",
+            "LOGNAME=root", "SHELL=/bin/sh");
+
+    @Override public Integer call() {
+        if (command.isEmpty()) {
+            Main.stderr.println("fornax: run needs a command, e.g. ./fornax run -- ls -l /bin");
+            return 2;
+        }
+        List<String> argv = command.size() == 1 && command.getFirst().contains(" ")
+                ? List.of("sh", "-c", command.getFirst()) : command;
+        String path = argv.getFirst().contains("/") ? argv.getFirst()
+                : argv.getFirst().equals("sh") && argv.size() > 1 && argv.get(1).equals("-c") ? "/bin/sh"
+                : "/bin/" + argv.getFirst();
+        return boot(cpus, memory, image, path, argv);
+    }
+
+    /** Boots on the root image (building it if needed) and runs {@code path}; returns its status. */
+    static int boot(int cpus, long memory, Path image, String path, List<String> argv) {
+        Path root = image != null ? image : ImageCommand.defaultCache().resolve("rootfs.cpio");
+        if (image == null && !Files.isRegularFile(root)) {
+            Main.stderr.println("fornax: no root image yet; building it (./fornax image)...");
+            PrintStream out = Main.stdout;
+            Main.stdout = Main.stderr;           // the image command prints its path on stdout
+            try {
+                int rc = new CommandLine(new ImageCommand()).execute();
+                if (rc != 0) return rc;
+            } finally {
+                Main.stdout = out;
+            }
+        }
+        List<String> env = new ArrayList<>(ENV);
+        env.add("TERM=" + termOrDumb());
+        KernelConfig config;
+        try {
+            boolean terminal = Main.stdout == System.out && KernelConfig.hostIsTerminal();
+            config = new KernelConfig(cpus, memory, Main.stdin, Main.stdout, Main.stderr, terminal);
+        } catch (IllegalArgumentException e) {
+            Main.stderr.println("fornax: " + e.getMessage());
+            return 2;
+        }
+        try (Kernel kernel = Kernel.boot(config)) {
+            kernel.loadRootImage(root);
+            return kernel.run(path, argv, env);
+        } catch (ExecException e) {
+            Main.stderr.println("fornax: " + e.getMessage());
+            return 127;
+        }
+    }
+
+    static String termOrDumb() {
+        String t = System.getenv("TERM");
+        return t == null || t.isEmpty() ? "dumb" : t;
+    }
+}
