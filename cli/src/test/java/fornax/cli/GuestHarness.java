@@ -74,6 +74,11 @@ final class GuestHarness {
     static Result runFornax(Path program, List<String> args) throws Exception {
         List<String> cli = new ArrayList<>(List.of("exec", "--cpus", "1", program.toString()));
         cli.addAll(args);
+        return runCli(cli, program.getFileName() + " " + args);
+    }
+
+    /** Any {@code fornax} command line, in this JVM, with no stdin; same rules as {@link #runFornax}. */
+    static Result runCli(List<String> cli, String what) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         CompletableFuture<Integer> run = new CompletableFuture<>();
@@ -90,10 +95,10 @@ final class GuestHarness {
             return new Result(status, out.toByteArray(), err.toByteArray());
         } catch (TimeoutException e) {
             t.interrupt();
-            throw new AssertionError("fornax exec " + program.getFileName() + " " + args + " did not finish within "
+            throw new AssertionError("fornax " + what + " did not finish within "
                     + FORNAX_TIMEOUT + "; stdout so far:\n" + tail(out.toString(StandardCharsets.UTF_8), 20));
         } catch (ExecutionException e) {
-            throw new AssertionError("fornax exec threw (Main.run must not throw)", e.getCause());
+            throw new AssertionError("fornax " + what + " threw (Main.run must not throw)", e.getCause());
         }
     }
 

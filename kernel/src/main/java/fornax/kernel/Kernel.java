@@ -404,6 +404,11 @@ public final class Kernel implements AutoCloseable {
     /** {@link #sendSignal(Process, int, int)} with an explicit si_code. */
     public void sendSignal(Process target, int sig, int senderPid, int code) {
         target.post(sig, senderPid, code);
+        wake(target, sig);
+    }
+
+    /** Makes a posted signal noticed (see {@link #sendSignal(Process, int, int)}). */
+    private void wake(Process target, int sig) {
         Task t = target.mainTask;
         if (t == null) return;
         long handler = target.handler(sig);
@@ -444,11 +449,8 @@ public final class Kernel implements AutoCloseable {
         p.fs().release();
         releaseAddressSpace(p.addressSpace());
         running.decrementAndGet();
-        // SIGCHLD is posted before the parent's wait wakes (Linux's exit_notify order), so a parent
-        // that reaps in wait4 finds the signal pending when it returns.
-        Process parent = processes.get(processes.parentPid(p));
-        if (parent != null) sendSignal(parent, Signals.SIGCHLD, p.pid());
-        processes.exited(p);
+        Process parent = processes.exited(p, Signals.SIGCHLD);
+        if (parent != null) wake(parent, Signals.SIGCHLD);
     }
 
     private static byte[] readExecutable(Path p) throws ExecException {

@@ -57,7 +57,19 @@ public final class ProcessTable {
      * adopted by init (zombies among them wake init's wait), and waiters are woken. A process
      * without a parent is removed at once.
      */
-    public synchronized void exited(Process p) {
+    public synchronized Process exited(Process p) {
+        return exited(p, 0);
+    }
+
+    /**
+     * {@link #exited(Process)}, also posting {@code signal} (SIGCHLD) to the parent in the same
+     * critical section, as Linux's exit_notify does under the tasklist lock: a parent that sees
+     * the signal finds the zombie, and a parent whose wait returns finds the signal. Returns the
+     * parent (null if none); the caller wakes it.
+     */
+    public synchronized Process exited(Process p, int signal) {
+        Process parent = p.parent;
+        if (parent != null && signal != 0) parent.post(signal, p.pid());
         p.zombie = true;
         for (Process c : new ArrayList<>(p.children)) {
             c.parent = init != null && init != p ? init : null;
@@ -67,6 +79,7 @@ public final class ProcessTable {
         p.children.clear();
         if (p.parent == null) byPid.remove(p.pid());
         notifyAll();
+        return parent;
     }
 
     /**

@@ -34,6 +34,13 @@ public final class Task {
      */
     public int faultSignal, faultCode;
     public long faultAddr;
+    /**
+     * rt_sigsuspend's mask to restore once the handler it waited for returns (the frame's
+     * uc_sigmask), or -1. Own thread only.
+     */
+    public long suspendedMask = -1;
+    /** prctl(PR_SET_NAME): the thread's name (comm), at most 15 bytes. */
+    public volatile String name = "";
     /** sigaltstack: base, size, flags (SS_DISABLE = 2). Own thread only. */
     public long altStackBase, altStackSize;
     public int altStackFlags = 2;

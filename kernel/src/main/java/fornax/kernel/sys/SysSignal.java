@@ -21,6 +21,8 @@ final class SysSignal {
         t.partial(130, "tkill", "a thread id is a process id until threads land", (c, a) -> send(c, (int) a[0], (int) a[1], SI_TKILL));
         t.partial(131, "tgkill", "a thread id is a process id until threads land", (c, a) -> send(c, (int) a[1], (int) a[2], SI_TKILL));
         t.supported(132, "sigaltstack", SysSignal::sigaltstack);
+        t.supported(133, "rt_sigsuspend", SysSignal::rtSigsuspend);
+        t.partial(167, "prctl", "PR_SET_NAME and PR_GET_NAME; other options EINVAL", SysSignal::prctl);
     }
 
     private static int checkSignal(long sig, boolean allowZero) {
@@ -99,6 +101,45 @@ final class SysSignal {
         Process target = c.kernel().processes().get(pid);
         if (target == null || target.hasExited()) throw new SysError(Errno.ESRCH);
         if (sig != 0) c.kernel().sendSignal(target, sig, c.process().pid(), code);
+        return 0;
+    }
+
+    /**
+     * rt_sigsuspend: waits with a temporary mask until a signal is delivered; always EINTR. The
+     * old mask comes back when the handler returns (it is saved in the signal frame).
+     */
+    private static long rtSigsuspend(SyscallContext c, long[] a) {
+        if (a[1] != 8) throw new SysError(Errno.EINVAL);
+        byte[] raw = new byte[8];
+        c.memory().copyIn(a[0], raw, 0, 8);
+        Task t = c.task();
+        long mask = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN).getLong() & ~Signals.UNBLOCKABLE;
+        t.suspendedMask = t.signalMask;
+        t.signalMask = mask;
+        Process p = c.process();
+        while ((p.pending() & ~mask) == 0 && !p.hasExited()) {
+            java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);   // woken early by interrupt
+            if (Thread.interrupted() && (p.pending() & ~mask) != 0) break;
+        }
+        throw new SysError(Errno.EINTR);
+    }
+
+    private static final int PR_SET_NAME = 15, PR_GET_NAME = 16;
+
+    private static long prctl(SyscallContext c, long[] a) {
+        switch ((int) a[0]) {
+            case PR_SET_NAME -> {
+                String n = c.memory().readString(a[1], 4096);
+                c.task().name = n.length() > 15 ? n.substring(0, 15) : n;
+            }
+            case PR_GET_NAME -> {
+                byte[] out = new byte[16];
+                byte[] n = c.task().name.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                System.arraycopy(n, 0, out, 0, Math.min(15, n.length));
+                c.memory().copyOut(a[1], out, 0, 16);
+            }
+            default -> throw new SysError(Errno.EINVAL);
+        }
         return 0;
     }
 

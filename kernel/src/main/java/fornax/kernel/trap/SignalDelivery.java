@@ -68,6 +68,10 @@ public final class SignalDelivery {
             code = (byte) (taken >>> 40);
         }
         long handler = p.handler(sig);
+        if (handler <= 1 && task.suspendedMask != -1) {                  // no handler runs: sigsuspend's mask ends now
+            task.signalMask = task.suspendedMask;
+            task.suspendedMask = -1;
+        }
         if (handler == 1) return true;                                   // SIG_IGN
         if (handler == 0) {
             return switch (Signals.defaultAction(sig)) {
@@ -86,6 +90,7 @@ public final class SignalDelivery {
         if ((flags & SA_RESETHAND) != 0) p.setSigaction(sig, new byte[24]);
         task.signalMask |= mask | ((flags & SA_NODEFER) != 0 ? 0 : 1L << (sig - 1));
         task.signalMask &= ~Signals.UNBLOCKABLE;
+        task.suspendedMask = -1;   // the frame carries it; rt_sigreturn restores it
         task.contextDirty = true;
         return true;
     }
@@ -108,7 +113,7 @@ public final class SignalDelivery {
         else b.putLong(16, addr);
         b.putLong(UC_STACK, task.altStackBase).putInt(UC_STACK + 8, onAltStack ? SS_ONSTACK : task.altStackFlags)
                 .putLong(UC_STACK + 16, task.altStackSize);
-        b.putLong(UC_SIGMASK, task.signalMask);
+        b.putLong(UC_SIGMASK, task.suspendedMask != -1 ? task.suspendedMask : task.signalMask);
         b.putLong(MCONTEXT, ctx[Hart.CTX_PC]);
         for (int i = 1; i < 32; i++) b.putLong(MCONTEXT + 8 * i, ctx[i]);
         for (int i = 0; i < 32; i++) b.putLong(FP + 8 * i, ctx[Hart.CTX_F + i]);

@@ -159,8 +159,16 @@ public final class TrapLoop {
         return false;
     }
 
-    /** Syscalls that SA_RESTART restarts after a handler (sleeps return EINTR, as on Linux). */
-    private static boolean restartable(long nr) { return nr != 101 && nr != 115; }
+    /**
+     * Syscalls that SA_RESTART restarts after a handler. Sleeps, rt_sigsuspend and the polling
+     * calls return EINTR regardless, as on Linux (-ERESTARTNOHAND).
+     */
+    private static boolean restartable(long nr) {
+        return switch ((int) nr) {
+            case 101, 115, 133, 72, 73, 22 -> false;   // nanosleep, clock_nanosleep, rt_sigsuspend, pselect6, ppoll, epoll_pwait
+            default -> true;
+        };
+    }
 
     /** Whether the signal about to be delivered has SA_RESTART. */
     private static boolean restartsOnSignal(Task task) {
