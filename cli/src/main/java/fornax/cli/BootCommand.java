@@ -24,6 +24,6 @@ final class BootCommand implements Callable<Integer> {
     Path image;
 
     @Override public Integer call() {
-        return RunCommand.boot(cpus, memory, image, "/bin/sh", List.of("-sh"));
+        return RunCommand.boot(cpus, memory, image, "/bin/sh", List.of("-sh"), true);
     }
 }

@@ -47,11 +47,11 @@ class RunCommand implements Callable<Integer> {
         String path = argv.getFirst().contains("/") ? argv.getFirst()
                 : argv.getFirst().equals("sh") && argv.size() > 1 && argv.get(1).equals("-c") ? "/bin/sh"
                 : "/bin/" + argv.getFirst();
-        return boot(cpus, memory, image, path, argv);
+        return boot(cpus, memory, image, path, argv, false);
     }
 
     /** Boots on the root image (building it if needed) and runs {@code path}; returns its status. */
-    static int boot(int cpus, long memory, Path image, String path, List<String> argv) {
+    static int boot(int cpus, long memory, Path image, String path, List<String> argv, boolean interactive) {
         Path root = image != null ? image : ImageCommand.defaultCache().resolve("rootfs.cpio");
         if (image == null && !Files.isRegularFile(root)) {
             Main.stderr.println("fornax: no root image yet; building it (./fornax image)...");
@@ -74,12 +74,15 @@ class RunCommand implements Callable<Integer> {
             Main.stderr.println("fornax: " + e.getMessage());
             return 2;
         }
+        HostTerminal tty = config.terminal() && interactive ? HostTerminal.characterMode() : null;
         try (Kernel kernel = Kernel.boot(config)) {
             kernel.loadRootImage(root);
             return kernel.run(path, argv, env);
         } catch (ExecException e) {
             Main.stderr.println("fornax: " + e.getMessage());
             return 127;
+        } finally {
+            if (tty != null) tty.close();
         }
     }
 

@@ -30,6 +30,7 @@ public final class SyscallTable {
         SysInfo.register(this);
         SysSignal.register(this);
         SysExec.register(this);
+        SysPoll.register(this);
         SysFile.register(this);
     }
 

@@ -46,6 +46,14 @@ public interface OpenFile {
     default void setStatusFlags(int flags) { }
 
     /**
+     * poll: which of {@code events} (POLLIN 1, POLLOUT 4) are ready now. The default, for files
+     * that never block, is "all of them"; files that can block override it.
+     */
+    default int poll(int events) { return events & (POLLIN | POLLOUT); }
+
+    int POLLIN = 1, POLLPRI = 2, POLLOUT = 4, POLLERR = 8, POLLHUP = 16, POLLNVAL = 32;
+
+    /**
      * The last descriptor referring to this description went away (close, exit). Descriptions
      * are shared by dup and fork, so this is called once per open, whatever the number of
      * descriptors; the default does nothing.
