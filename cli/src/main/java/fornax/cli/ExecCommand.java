@@ -33,8 +33,7 @@ final class ExecCommand implements Callable<Integer> {
     @Override public Integer call() {
         KernelConfig config;
         try {
-            boolean terminal = Main.stdout == System.out && KernelConfig.hostIsTerminal();
-            config = new KernelConfig(cpus, memory, Main.stdin, Main.stdout, Main.stderr, terminal);
+            config = Main.consoleConfig(cpus, memory);
         } catch (IllegalArgumentException e) {
             Main.stderr.println("fornax: " + e.getMessage());
             return 2;
@@ -42,7 +41,7 @@ final class ExecCommand implements Callable<Integer> {
         List<String> argv = new ArrayList<>();
         argv.add(program.toString());
         argv.addAll(args);
-        List<String> envp = List.of("PATH=/bin:/usr/bin:/sbin:/usr/sbin", "HOME=/tmp", "TERM=" + termOrDumb());
+        List<String> envp = List.of("PATH=/bin:/usr/bin:/sbin:/usr/sbin", "HOME=/tmp", "TERM=" + Main.hostTerm());
         try (Kernel kernel = Kernel.boot(config)) {
             long start = System.nanoTime();
             int status = kernel.exec(program, argv, envp);
@@ -60,8 +59,4 @@ final class ExecCommand implements Callable<Integer> {
         }
     }
 
-    private static String termOrDumb() {
-        String t = System.getenv("TERM");
-        return t == null || t.isEmpty() ? "dumb" : t;
-    }
 }

@@ -23,6 +23,22 @@ public final class Main implements Runnable {
         new CommandLine(this).usage(stderr);
     }
 
+    /**
+     * A kernel configuration wired to the CLI's streams. They count as a terminal only when they
+     * are this JVM's own standard streams and the host's are a terminal. IllegalArgumentException
+     * for an impossible machine size.
+     */
+    static fornax.kernel.KernelConfig consoleConfig(int cpus, long memory) {
+        boolean terminal = stdout == System.out && fornax.kernel.KernelConfig.hostIsTerminal();
+        return new fornax.kernel.KernelConfig(cpus, memory, stdin, stdout, stderr, terminal);
+    }
+
+    /** The host's TERM for the guest environment, or "dumb". */
+    static String hostTerm() {
+        String t = System.getenv("TERM");
+        return t == null || t.isEmpty() ? "dumb" : t;
+    }
+
     /** Runs the CLI with the given streams and returns the process exit status. */
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
         stdin = in; stdout = out; stderr = err;

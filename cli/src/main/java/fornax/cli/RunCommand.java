@@ -65,11 +65,10 @@ class RunCommand implements Callable<Integer> {
             }
         }
         List<String> env = new ArrayList<>(ENV);
-        env.add("TERM=" + termOrDumb());
+        env.add("TERM=" + Main.hostTerm());
         KernelConfig config;
         try {
-            boolean terminal = Main.stdout == System.out && KernelConfig.hostIsTerminal();
-            config = new KernelConfig(cpus, memory, Main.stdin, Main.stdout, Main.stderr, terminal);
+            config = Main.consoleConfig(cpus, memory);
         } catch (IllegalArgumentException e) {
             Main.stderr.println("fornax: " + e.getMessage());
             return 2;
@@ -86,8 +85,4 @@ class RunCommand implements Callable<Integer> {
         }
     }
 
-    static String termOrDumb() {
-        String t = System.getenv("TERM");
-        return t == null || t.isEmpty() ? "dumb" : t;
-    }
 }

@@ -218,10 +218,6 @@ public final class Kernel implements AutoCloseable {
         // The host file is not inside the guest's file tree; /proc/self/exe names it by its host path.
         Process process = new Process(processes.allocatePid(), as, hostElf.toAbsolutePath().normalize().toString(),
                 FsContext.initial(namespace, "/tmp"));
-        ConsoleFile tty = new ConsoleFile(console, 0, config.terminal());
-        process.installFd(0, tty);
-        process.installFd(1, tty);
-        process.installFd(2, new ConsoleFile(debug, 1, config.terminal()));
         Task task = new Task(process.pid(), process);
 
         byte[] rnd = new byte[16];
@@ -232,7 +228,6 @@ public final class Kernel implements AutoCloseable {
                     process.rlimit(Process.RLIMIT_STACK)[0], rnd);
         } catch (RuntimeException e) {
             releaseAddressSpace(as);
-            process.closeAll();
             process.fs().release();
             throw new ExecException(hostElf + ": cannot load: " + e.getMessage());
         }
@@ -240,6 +235,19 @@ public final class Kernel implements AutoCloseable {
         long[] ctx = task.context();
         ctx[Hart.CTX_PC] = loaded.entry();
         ctx[2] = loaded.sp();
+        return runInit(task);
+    }
+
+    /**
+     * Starts {@code task}'s process as the first process, with the consoles as its stdin, stdout
+     * and stderr, and waits for it to end; returns its exit status (128+signal if killed).
+     */
+    private int runInit(Task task) {
+        Process process = task.process();
+        ConsoleFile tty = new ConsoleFile(console, 0, config.terminal());
+        process.installFd(0, tty);
+        process.installFd(1, tty);
+        process.installFd(2, new ConsoleFile(debug, 1, config.terminal()));
         processes.add(process, null);
         Thread thread = start(task);
         try {
@@ -330,21 +338,9 @@ public final class Kernel implements AutoCloseable {
             throw new ExecException(path + ": " + e.getMessage());
         }
         releaseAddressSpace(process.replaceImage(image.as(), image.path()));
-        ConsoleFile tty = new ConsoleFile(console, 0, config.terminal());
-        process.installFd(0, tty);
-        process.installFd(1, tty);
-        process.installFd(2, new ConsoleFile(debug, 1, config.terminal()));
         Task task = new Task(process.pid(), process);
         fornax.kernel.sys.SysExec.start(task, image);
-        processes.add(process, null);
-        Thread thread = start(task);
-        try {
-            thread.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.exit(Signals.SIGKILL);
-        }
-        return process.shellStatus();
+        return runInit(task);
     }
 
     /** Maps the shared signal-return trampoline page into a new image. */
