@@ -15,6 +15,7 @@ import fornax.kernel.mm.AddressSpace;
 import fornax.kernel.mm.AsidAllocator;
 import fornax.kernel.mm.FrameAllocator;
 import fornax.kernel.proc.Process;
+import fornax.kernel.proc.ProcessTable;
 import fornax.kernel.proc.Signals;
 import fornax.kernel.proc.Task;
 import fornax.kernel.sys.SyscallTable;
@@ -74,6 +75,7 @@ public final class Kernel implements AutoCloseable {
     /** The signal trampoline's code, one frame mapped read-only into every process. */
     private final long trampolineFrame;
     private final AtomicInteger running = new AtomicInteger();
+    private final fornax.kernel.proc.Futexes futexes = new fornax.kernel.proc.Futexes();
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
 
     private Kernel(KernelConfig config) {
@@ -249,9 +251,9 @@ public final class Kernel implements AutoCloseable {
         process.installFd(1, tty);
         process.installFd(2, new ConsoleFile(debug, 1, config.terminal()));
         processes.add(process, null);
-        Thread thread = start(task);
+        start(task);
         try {
-            thread.join();
+            process.awaitRetired();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             process.exit(Signals.SIGKILL);
@@ -390,17 +392,81 @@ public final class Kernel implements AutoCloseable {
 
     public fornax.kernel.proc.ProcessTable processes() { return processes; }
 
+    // ------------------------------------------------------------------ signals and job control
+
+    private static final long STOP_SIGNALS = 1L << (Signals.SIGSTOP - 1) | 1L << (Signals.SIGTSTP - 1)
+            | 1L << (Signals.SIGTTIN - 1) | 1L << (Signals.SIGTTOU - 1);
+    private static final long SIGCONT_BIT = 1L << (Signals.SIGCONT - 1);
+
     /**
-     * Posts {@code sig} to {@code target} and makes sure it is noticed: a task running user code is
-     * interrupted (an IPI to its hart), a task blocked in a syscall is woken (EINTR) if the signal
-     * will do something (caught, or fatal by default).
+     * Posts {@code sig} to process {@code target} and makes sure it is noticed: a task running user
+     * code is interrupted (an IPI to its hart), a task blocked in a syscall is woken (EINTR) if the
+     * signal will do something (caught, or fatal by default).
+     *
+     * <p>Job control happens here, at send time, as Linux's prepare_signal does: SIGCONT resumes a
+     * stopped process and drops pending stops; a stop signal drops a pending SIGCONT, and one whose
+     * action is the default stop and that no thread blocks stops the process at once (a task blocked
+     * in a syscall finishes it and then waits before returning to user mode). SIGKILL ends a stop.
      */
     public void sendSignal(Process target, int sig, int senderPid) { sendSignal(target, sig, senderPid, 0); }
 
     /** {@link #sendSignal(Process, int, int)} with an explicit si_code. */
     public void sendSignal(Process target, int sig, int senderPid, int code) {
+        if (jobControl(target, sig)) return;
         target.post(sig, senderPid, code);
-        wake(target, sig);
+        wake(target, null, sig);
+    }
+
+    /** tkill/tgkill: {@code sig} for one thread. */
+    public void sendSignal(Task target, int sig, int senderPid, int code) {
+        if (jobControl(target.process(), sig)) return;
+        target.post(sig, senderPid, code);
+        wake(target.process(), target, sig);
+    }
+
+    /** The job-control side of sending {@code sig}; true if the signal is consumed by it. */
+    private boolean jobControl(Process p, int sig) {
+        long bit = 1L << (sig - 1);
+        if (sig == Signals.SIGKILL) {
+            p.resume();
+        } else if (sig == Signals.SIGCONT) {
+            p.discard(STOP_SIGNALS);
+            for (Task t : p.tasks()) t.discard(STOP_SIGNALS);
+            if (p.resume()) reportJobState(p, ProcessTable.CONTINUED_STATUS);
+        } else if ((STOP_SIGNALS & bit) != 0) {
+            p.discard(SIGCONT_BIT);
+            for (Task t : p.tasks()) t.discard(SIGCONT_BIT);
+            long handler = p.handler(sig);
+            if (handler == 1 && sig != Signals.SIGSTOP) return true;              // ignored
+            if (sig == Signals.SIGSTOP || handler == 0 && !blockedByAll(p, bit)) {
+                if (sig == Signals.SIGSTOP || !processes.isOrphanedGroup(p.pgid())) stopProcess(p, sig);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean blockedByAll(Process p, long bit) {
+        for (Task t : p.tasks()) if ((t.signalMask & bit) == 0) return false;
+        return true;
+    }
+
+    /**
+     * Stops {@code p} with {@code sig}: its tasks running user code are interrupted and wait in the
+     * trap loop; the parent hears of it (wait4 WUNTRACED, SIGCHLD).
+     */
+    public void stopProcess(Process p, int sig) {
+        if (!p.stop(sig)) return;
+        for (Task t : p.tasks()) {
+            Hart h = t.hart;
+            if (h != null) h.interrupt();
+        }
+        reportJobState(p, sig << 8 | 0x7F);
+    }
+
+    private void reportJobState(Process p, int status) {
+        Process parent = processes.jobStateChanged(p, status);
+        if (parent != null) wake(parent, null, Signals.SIGCHLD);
     }
 
     /**
@@ -413,44 +479,109 @@ public final class Kernel implements AutoCloseable {
         return members.size();
     }
 
-    /** Makes a posted signal noticed (see {@link #sendSignal(Process, int, int)}). */
-    private void wake(Process target, int sig) {
-        Task t = target.mainTask;
-        if (t == null) return;
+    /**
+     * Makes a posted signal noticed by {@code only}, or else by one thread of {@code target} that
+     * does not block it (see {@link #sendSignal(Process, int, int)}).
+     */
+    private void wake(Process target, Task only, int sig) {
         long handler = target.handler(sig);
         boolean acts = handler > 1 || handler == 0 && switch (Signals.defaultAction(sig)) {
             case TERMINATE, CORE -> true;
             default -> false;
         };
-        if (!acts || (t.signalMask & (1L << (sig - 1))) != 0) return;
+        if (!acts) return;
+        long bit = 1L << (sig - 1);
+        if (only != null) {
+            if ((only.signalMask & bit) == 0) interrupt(only);
+            return;
+        }
+        for (Task t : target.tasks()) {
+            if ((t.signalMask & bit) == 0) {
+                interrupt(t);
+                return;
+            }
+        }
+    }
+
+    /** Interrupts {@code t}: its hart if it runs user code, its thread if it is blocked in the kernel. */
+    private static void interrupt(Task t) {
         Hart h = t.hart;
         if (h != null) h.interrupt();
         Thread th = t.thread;
         if (th != null && th != Thread.currentThread()) th.interrupt();
     }
 
-    /** Starts {@code task} on its own (virtual) thread; the thread retires the process at its end. */
+    /**
+     * exit_group, or a fatal signal: records the status (the first one wins) and makes every other
+     * thread of {@code p} leave, from user mode or from a blocking syscall.
+     */
+    public void exitGroup(Process p, int waitStatus) {
+        p.exit(waitStatus);
+        for (Task t : p.tasks()) interrupt(t);
+    }
+
+    /**
+     * execve in a multi-threaded process (Linux's de_thread): every other thread ends before the
+     * new image replaces the address space. Waits for them.
+     */
+    public void killOtherThreads(Task survivor) {
+        Process p = survivor.process();
+        for (Task t : p.tasks()) {
+            if (t == survivor) continue;
+            t.exiting = true;
+            interrupt(t);
+        }
+        p.awaitSoleTask(survivor);
+    }
+
+    // ------------------------------------------------------------------ tasks
+
+    /**
+     * Starts {@code task} on its own (virtual) thread. The first task of a process is its leader;
+     * when a process's last task ends, the process is retired. Returns null if the process is
+     * already exiting (a thread created while exit_group runs never starts).
+     */
     public Thread start(Task task) {
-        running.incrementAndGet();
-        task.process().mainTask = task;
-        return Thread.ofVirtual().name("pid-" + task.process().pid()).start(() -> {
+        Process p = task.process();
+        boolean first = p.mainTask == null;
+        if (first) p.mainTask = task;
+        if (!p.addTask(task)) return null;
+        if (first) running.incrementAndGet();
+        processes.addTask(task);
+        return Thread.ofVirtual().name((first ? "pid-" : "tid-") + task.tid()).start(() -> {
             task.thread = Thread.currentThread();
             CURRENT.set(task);
             try {
                 trapLoop.run(task);
             } catch (RuntimeException | Error e) {
-                log("pid " + task.process().pid() + ": kernel error, process killed: " + e);
-                task.process().exit(Signals.SIGKILL);
+                log("pid " + p.pid() + ": kernel error, process killed: " + e);
+                exitGroup(p, Signals.SIGKILL);
             } finally {
-                retire(task.process());
+                taskEnded(task);
                 CURRENT.remove();
             }
         });
     }
 
+    /**
+     * A task has left its trap loop: the robust futex list and the clear-child-tid word are
+     * handled while the address space still exists, then the last task retires the process.
+     */
+    private void taskEnded(Task task) {
+        Process p = task.process();
+        try {
+            fornax.kernel.sys.SysThread.releaseRobustList(this, task);
+            if (p.threadCount() > 1) fornax.kernel.sys.SysThread.clearChildTid(this, task);
+        } catch (RuntimeException e) {
+            dmesg("tid " + task.tid() + ": exit-time futex cleanup failed: " + e);
+        }
+        processes.removeTask(task);
+        if (p.removeTask(task) == 0) retire(p, task);
+    }
+
     /** The last task of {@code p} ended: release its resources and let its parent reap it. */
-    private void retire(Process p) {
-        p.exit(0);   // no-op if exit_group or a signal already recorded the status
+    private void retire(Process p, Task last) {
+        p.exit(((p.mainTask != null ? p.mainTask : last).exitCode & 0xFF) << 8);   // no-op after exit_group or a signal
         p.closeAll();
         p.fs().release();
         releaseAddressSpace(p.addressSpace());
@@ -461,8 +592,12 @@ public final class Kernel implements AutoCloseable {
             processes.dropControllingTerminal(p.sid());
             tty.sessionLeaderExited(p.sid());
         }
-        if (parent != null) wake(parent, Signals.SIGCHLD);
+        p.markRetired();
+        if (parent != null) wake(parent, null, Signals.SIGCHLD);
     }
+
+    /** The futex wait queues. */
+    public fornax.kernel.proc.Futexes futexes() { return futexes; }
 
     private static byte[] readExecutable(Path p) throws ExecException {
         try {

@@ -394,6 +394,17 @@ public final class AddressSpace {
         throw new SysError(Errno.ENAMETOOLONG);
     }
 
+    /**
+     * The futex identity of the word at {@code va}: its physical address when it lies in a
+     * MAP_SHARED mapping (the page is faulted in), so processes sharing the frame meet on it; -1
+     * when the word is private to this address space. EFAULT if nothing readable is mapped there.
+     */
+    public synchronized long sharedPhysicalAddress(long va) {
+        Vma v = vmaAt(va);
+        if (v == null) throw new SysError(Errno.EFAULT);
+        return v.shared() ? resolve(va, Access.READ) : -1;
+    }
+
     /** Frees every page, every VMA and the page table itself. */
     public synchronized void destroy() {
         unmap(MIN_ADDR, USER_TOP);

@@ -30,8 +30,14 @@ public final class Process {
     /** Root, working directory and umask (it has its own lock). */
     private final FsContext fs;
     private final FdTable fds;
-    /** The process's thread (one per process until the thread layer lands). */
+    /** The thread-group leader: the first task, whose tid is the pid. */
     public volatile Task mainTask;
+    // guarded by this
+    private final java.util.List<Task> tasks = new java.util.ArrayList<>();
+    /** Job control: the signal that stopped the process, 0 while it runs. */
+    private int stopSignal;
+    /** Every task has ended and the resources are released (runInit waits for it). */
+    private boolean retired;
     // guarded by the ProcessTable lock
     Process parent;
     final java.util.List<Process> children = new java.util.ArrayList<>();
@@ -41,6 +47,8 @@ public final class Process {
      * fork), read anywhere: volatile.
      */
     volatile int pgid, sid;
+    /** A stop or continue not yet reported to the parent's wait (a wait status), or 0. Table lock. */
+    int jobReport;
     /** The process has called execve (setpgid on it from its parent is then EACCES). Table lock. */
     boolean execed;
     /**
@@ -106,6 +114,83 @@ public final class Process {
         }
         return child;
     }
+
+    // ------------------------------------------------------------------ threads
+
+    /** Adds a thread; false if the process is already exiting (the caller drops the task). */
+    public synchronized boolean addTask(Task t) {
+        if (exited) return false;
+        tasks.add(t);
+        return true;
+    }
+
+    /** Removes an ended thread; returns how many remain. */
+    public synchronized int removeTask(Task t) {
+        tasks.remove(t);
+        notifyAll();
+        return tasks.size();
+    }
+
+    /** Waits until {@code survivor} is the process's only thread (execve's de_thread). */
+    public synchronized void awaitSoleTask(Task survivor) {
+        boolean interrupted = false;
+        while (tasks.size() > 1 || !tasks.contains(survivor)) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+    }
+
+    /** The live threads. */
+    public synchronized java.util.List<Task> tasks() { return new java.util.ArrayList<>(tasks); }
+
+    public synchronized int threadCount() { return tasks.size(); }
+
+    /** The process's resources are gone; wakes {@link #awaitRetired}. */
+    public synchronized void markRetired() {
+        retired = true;
+        notifyAll();
+    }
+
+    public synchronized void awaitRetired() throws InterruptedException {
+        while (!retired) wait();
+    }
+
+    // ------------------------------------------------------------------ job control
+
+    /** Stops the process with {@code sig}; false if it was already stopped or is exiting. */
+    public synchronized boolean stop(int sig) {
+        if (stopSignal != 0 || exited) return false;
+        stopSignal = sig;
+        return true;
+    }
+
+    /** SIGCONT or SIGKILL: resumes a stopped process; true if it was stopped. */
+    public synchronized boolean resume() {
+        if (stopSignal == 0) return false;
+        stopSignal = 0;
+        notifyAll();
+        return true;
+    }
+
+    public synchronized boolean isStopped() { return stopSignal != 0; }
+
+    /** Blocks the calling task while the process is stopped (and not exiting). */
+    public synchronized void awaitContinued() {
+        while (stopSignal != 0 && !exited) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                // Only SIGCONT and SIGKILL end a stop; both notify.
+            }
+        }
+    }
+
+    /** Drops process-directed pending signals in {@code mask}. */
+    public synchronized void discard(long mask) { pending &= ~mask; }
 
     /** The file-system context: root, working directory, umask (it has its own lock). */
     public FsContext fs() { return fs; }

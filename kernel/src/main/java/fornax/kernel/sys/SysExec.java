@@ -48,17 +48,28 @@ public final class SysExec {
         Process p = c.process();
         Prepared image = prepare(c.kernel(), p, path, argv, envp);
 
-        // Point of no return.
+        // Point of no return. Other threads end first (de_thread); the caller carries on as the
+        // process's only thread, keeping its own tid (Linux would give it the leader's).
+        Task t = c.task();
+        if (p.threadCount() > 1) {
+            c.kernel().killOtherThreads(t);
+            if (p.hasExited()) {          // a fatal signal won the race: the new image is not needed
+                c.kernel().releaseAddressSpace(image.as());
+                c.setResultHandled();
+                return 0;
+            }
+        }
+        p.mainTask = t;
         AddressSpace old = p.replaceImage(image.as(), image.path());
         c.kernel().processes().markExeced(p);
         c.kernel().releaseAddressSpace(old);
         for (FileDescription d : p.fds().closeOnExecAll()) d.release();
         p.resetHandlersForExec();
-        Task t = c.task();
         start(t, image);
         t.altStackFlags = 2;
         t.altStackBase = t.altStackSize = 0;
         t.clearChildTid = 0;
+        t.robustListHead = t.robustListLen = 0;
         c.setResultHandled();
         return 0;
     }

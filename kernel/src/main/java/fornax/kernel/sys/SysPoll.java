@@ -66,7 +66,7 @@ final class SysPoll {
                     c.memory().copyOut(a[0], raw, 0, raw.length);
                     return ready;
                 }
-                if ((c.process().pending() & ~c.task().signalMask) != 0 || Thread.interrupted())
+                if ((c.task().allPending() & ~c.task().signalMask) != 0 || Thread.interrupted())
                     throw new SysError(Errno.EINTR);
                 LockSupport.parkNanos(Math.min(RECHECK_NANOS, deadline - System.nanoTime()));
             }

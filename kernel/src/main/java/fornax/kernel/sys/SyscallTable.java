@@ -27,6 +27,7 @@ public final class SyscallTable {
         SysMemory.register(this);
         SysIo.register(this);
         SysProc.register(this);
+        SysThread.register(this);
         SysInfo.register(this);
         SysSignal.register(this);
         SysExec.register(this);

@@ -61,7 +61,8 @@ public final class SignalDelivery {
             // A fault signal that is blocked or ignored cannot be deferred: it kills (force_sig).
             if ((task.signalMask & bit) != 0 || p.handler(sig) == 1) return die(kernel, p, sig);
         } else {
-            long taken = p.take(task.signalMask);
+            long taken = task.take(task.signalMask);
+            if (taken == 0) taken = p.take(task.signalMask);
             if (taken == 0) return true;
             sig = (int) (taken & 0xFF);
             sender = (int) ((taken >>> 8) & 0xFFFFFFFFL);
@@ -77,7 +78,10 @@ public final class SignalDelivery {
             return switch (Signals.defaultAction(sig)) {
                 case TERMINATE, CORE -> die(kernel, p, sig);
                 case IGNORE, CONTINUE -> true;
-                case STOP -> true;   // job-control stops come with the tty layer
+                case STOP -> {               // was blocked when sent; it stops the process now
+                    if (sig == Signals.SIGSTOP || !kernel.processes().isOrphanedGroup(p.pgid())) kernel.stopProcess(p, sig);
+                    yield true;
+                }
             };
         }
         ByteBuffer act = ByteBuffer.wrap(p.sigaction(sig)).order(ByteOrder.LITTLE_ENDIAN);
@@ -96,7 +100,7 @@ public final class SignalDelivery {
     }
 
     private static boolean die(Kernel kernel, Process p, int sig) {
-        p.exit(sig);
+        kernel.exitGroup(p, sig);
         return false;
     }
 

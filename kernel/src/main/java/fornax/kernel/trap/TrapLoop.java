@@ -67,8 +67,7 @@ public final class TrapLoop {
                         }
                     }
                     task.contextDirty = true;
-                    if (task.exiting || process.hasExited()) break;
-                    if (!SignalDelivery.deliver(kernel, task)) { logDeath(process, null); break; }
+                    if (!returnToUser(task)) break;
                     hart = scheduler.acquire(task);
                     hart.setTimer(System.nanoTime() + TICK_NANOS);
                 } else if (cause == Trap.TIMER_INTERRUPT) {
@@ -78,10 +77,20 @@ public final class TrapLoop {
                         hart = scheduler.acquire(task);
                     }
                     hart.setTimer(System.nanoTime() + TICK_NANOS);
-                    if (process.pending() != 0 && !deliverWhileHolding(task, hart)) break;
+                    if (needsKernelWork(task)) {
+                        hart = leaveHart(task, hart);
+                        if (!returnToUser(task)) break;
+                        hart = scheduler.acquire(task);
+                        hart.setTimer(System.nanoTime() + TICK_NANOS);
+                    }
                 } else if (trap.isInterrupt()) {
-                    // An IPI: usually a signal was posted; deliver it before going back.
-                    if (!deliverWhileHolding(task, hart)) break;
+                    // An IPI: a signal was posted, the process was stopped or is exiting.
+                    if (needsKernelWork(task)) {
+                        hart = leaveHart(task, hart);
+                        if (!returnToUser(task)) break;
+                        hart = scheduler.acquire(task);
+                        hart.setTimer(System.nanoTime() + TICK_NANOS);
+                    }
                 } else if (trap.isPageFault()) {
                     if (!pageFault(task, hart, trap)) break;
                 } else {
@@ -146,17 +155,35 @@ public final class TrapLoop {
         return false;
     }
 
-    /** Delivers pending signals while holding the hart; false if the process died. */
-    private boolean deliverWhileHolding(Task task, Hart hart) {
-        long[] ctx = task.context();
-        hart.saveContext(ctx);
-        if (SignalDelivery.deliver(kernel, task)) {
-            hart.loadContext(ctx);
-            return true;
+    /** Something must happen before the task may go on running user code. */
+    private static boolean needsKernelWork(Task task) {
+        Process p = task.process();
+        return task.exiting || p.hasExited() || p.isStopped() || (task.allPending() & ~task.signalMask) != 0;
+    }
+
+    /** Saves the task's registers and gives its hart back; returns null (the task holds no hart). */
+    private Hart leaveHart(Task task, Hart hart) {
+        hart.saveContext(task.context());
+        scheduler.release(task);
+        return null;
+    }
+
+    /**
+     * The way back to user mode, run without a hart: deliver a pending signal, and wait here while
+     * the process is stopped (job control). False if the task must end instead.
+     */
+    private boolean returnToUser(Task task) {
+        Process process = task.process();
+        for (;;) {
+            if (task.exiting || process.hasExited()) return false;
+            if (!SignalDelivery.deliver(kernel, task)) {
+                logDeath(process, null);
+                task.exiting = true;
+                return false;
+            }
+            if (!process.isStopped()) return !task.exiting && !process.hasExited();
+            process.awaitContinued();
         }
-        logDeath(task.process(), null);
-        task.exiting = true;
-        return false;
     }
 
     /**
@@ -173,7 +200,7 @@ public final class TrapLoop {
     /** Whether the signal about to be delivered has SA_RESTART. */
     private static boolean restartsOnSignal(Task task) {
         Process p = task.process();
-        long ready = p.pending() & ~task.signalMask;
+        long ready = task.allPending() & ~task.signalMask;
         if (ready == 0) return false;
         int sig = Long.numberOfTrailingZeros(ready) + 1;
         byte[] act = p.sigaction(sig);
