@@ -305,6 +305,43 @@ public final class Kernel implements AutoCloseable {
         }
     }
 
+    /** Minor device numbers for host folders mounted with {@link #mountHost} (st_dev 0:20 and up). */
+    private final AtomicInteger nextHostMinor = new AtomicInteger(20);
+
+    /**
+     * Mounts host directory {@code hostDir} on {@code guestPath} (absolute; created with its parents
+     * if missing), read-write or {@code readOnly} (changes are EROFS): docker's {@code -v}. Call it
+     * after {@link #loadRootImage}, so the image's files land in the tmpfs and not in the folder.
+     */
+    public void mountHost(Path hostDir, String guestPath, boolean readOnly) throws ExecException {
+        if (!guestPath.startsWith("/") || guestPath.replace("/", "").isEmpty())
+            throw new ExecException(guestPath + ": the guest directory must be an absolute path other than /");
+        fornax.kernel.fs.hostfs.HostFs server;
+        try {
+            server = new fornax.kernel.fs.hostfs.HostFs(hostDir, Stat.makedev(0, nextHostMinor.getAndIncrement()),
+                    this::realtimeNanos, readOnly, this::log);
+        } catch (IllegalArgumentException e) {
+            throw new ExecException(e.getMessage());
+        }
+        FsContext fs = FsContext.initial(namespace, "/");
+        try {
+            fs.setUmask(0);
+            StringBuilder prefix = new StringBuilder();
+            for (String part : guestPath.split("/")) {
+                if (part.isEmpty()) continue;
+                prefix.append('/').append(part);
+                if (!exists(fs, prefix.toString())) Vfs.mkdir(fs, null, prefix.toString(), 0755);
+            }
+            try (Chan d = Vfs.lookup(fs, null, guestPath, true)) {
+                namespace.mount(d, server, "hostfs:" + server.hostRoot());
+            }
+        } catch (fornax.kernel.sys.SysError e) {
+            throw new ExecException(guestPath + ": cannot mount " + hostDir + " there: " + e.getMessage());
+        } finally {
+            fs.release();
+        }
+    }
+
     private static boolean exists(FsContext fs, String path) {
         try (Chan c = Vfs.lookup(fs, null, path, false)) {
             return true;
