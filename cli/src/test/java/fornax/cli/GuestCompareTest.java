@@ -53,6 +53,7 @@ class GuestCompareTest {
                 new Case("files"),
                 new Case("forkwait"),
                 new Case("signals", 128 + 15),
+                new Case("timers"),
                 new Case("exitcode", "0"),
                 new Case("exitcode", 42, "42"),
                 new Case("exitcode", 255, "255"),

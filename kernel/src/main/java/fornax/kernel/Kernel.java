@@ -74,6 +74,9 @@ public final class Kernel implements AutoCloseable {
     /** The signal trampoline's code, one frame mapped read-only into every process. */
     private final long trampolineFrame;
     private final AtomicInteger running = new AtomicInteger();
+    /** The one timer thread: itimers, POSIX timers, timerfds. Closed with the kernel. */
+    private final fornax.kernel.time.KernelTimers timers =
+            new fornax.kernel.time.KernelTimers(this::monotonicNanos, this::sendSignal);
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
 
     private Kernel(KernelConfig config) {
@@ -427,6 +430,9 @@ public final class Kernel implements AutoCloseable {
 
     public fornax.kernel.proc.ProcessTable processes() { return processes; }
 
+    /** The kernel's timer service. */
+    public fornax.kernel.time.KernelTimers timers() { return timers; }
+
     /**
      * Posts {@code sig} to {@code target} and makes sure it is noticed: a task running user code is
      * interrupted (an IPI to its hart), a task blocked in a syscall is woken (EINTR) if the signal
@@ -437,6 +443,12 @@ public final class Kernel implements AutoCloseable {
     /** {@link #sendSignal(Process, int, int)} with an explicit si_code. */
     public void sendSignal(Process target, int sig, int senderPid, int code) {
         target.post(sig, senderPid, code);
+        wake(target, sig);
+    }
+
+    /** A signal from a timer: si_code, the timer id in {@code sender}, and an si_value. */
+    private void sendSignal(Process target, int sig, int code, int sender, long value) {
+        target.post(sig, sender, code, value);
         wake(target, sig);
     }
 
@@ -478,6 +490,7 @@ public final class Kernel implements AutoCloseable {
     /** The last task of {@code p} ended: release its resources and let its parent reap it. */
     private void retire(Process p) {
         p.exit(0);   // no-op if exit_group or a signal already recorded the status
+        timers.exited(p);
         p.closeAll();
         p.fs().release();
         releaseAddressSpace(p.addressSpace());
@@ -511,6 +524,7 @@ public final class Kernel implements AutoCloseable {
 
     /** Powers the machine off through its power device, then releases the host side. */
     @Override public void close() {
+        timers.close();
         machine.bus().write32(Machine.POWER_BASE, fornax.machine.dev.PowerDevice.PASS);
         machine.close();
     }

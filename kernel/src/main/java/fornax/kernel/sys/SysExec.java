@@ -53,6 +53,7 @@ public final class SysExec {
         c.kernel().releaseAddressSpace(old);
         for (FileDescription d : p.fds().closeOnExecAll()) d.release();
         p.resetHandlersForExec();
+        c.kernel().timers().exec(p);   // timer_create timers end; ITIMER_REAL goes on
         Task t = c.task();
         start(t, image);
         t.altStackFlags = 2;

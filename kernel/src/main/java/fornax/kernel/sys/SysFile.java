@@ -204,7 +204,7 @@ final class SysFile {
     }
 
     /** Installs {@code f} at the lowest free descriptor; closes it on failure (EMFILE). */
-    private static int install(Process p, OpenFile f, int statusFlags, boolean cloexec) {
+    static int install(Process p, OpenFile f, int statusFlags, boolean cloexec) {
         FileDescription d = new FileDescription(f, statusFlags);
         try {
             return p.fds().install(d, 0, nofile(p), cloexec);
