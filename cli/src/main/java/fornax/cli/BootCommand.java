@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -23,7 +24,11 @@ final class BootCommand implements Callable<Integer> {
     @Option(names = "--image", paramLabel = "CPIO", description = "Root image (default: the one `fornax image` builds).")
     Path image;
 
+    @Mixin VolumeOptions volumes;
+
     @Override public Integer call() {
-        return RunCommand.boot(cpus, memory, image, "/bin/sh", List.of("-sh"), true);
+        List<VolumeOptions.Volume> vols = volumes.volumes();
+        if (vols == null) return 2;
+        return RunCommand.boot(cpus, memory, image, vols, "/bin/sh", List.of("-sh"), true);
     }
 }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -24,6 +25,8 @@ final class ExecCommand implements Callable<Integer> {
     @Option(names = "--stats", description = "Print guest instructions, wall time and MIPS on stderr at exit.")
     boolean stats;
 
+    @Mixin VolumeOptions volumes;
+
     @Parameters(index = "0", paramLabel = "HOST_ELF", description = "A static riscv64 Linux ELF on the host.")
     Path program;
 
@@ -31,6 +34,8 @@ final class ExecCommand implements Callable<Integer> {
     List<String> args = new ArrayList<>();
 
     @Override public Integer call() {
+        List<VolumeOptions.Volume> vols = volumes.volumes();
+        if (vols == null) return 2;
         KernelConfig config;
         try {
             config = Main.consoleConfig(cpus, memory);
@@ -43,6 +48,12 @@ final class ExecCommand implements Callable<Integer> {
         argv.addAll(args);
         List<String> envp = List.of("PATH=/bin:/usr/bin:/sbin:/usr/sbin", "HOME=/tmp", "TERM=" + Main.hostTerm());
         try (Kernel kernel = Kernel.boot(config)) {
+            try {
+                VolumeOptions.mountAll(kernel, vols);
+            } catch (ExecException e) {
+                Main.stderr.println("fornax: " + e.getMessage());
+                return 2;
+            }
             long start = System.nanoTime();
             int status = kernel.exec(program, argv, envp);
             if (stats) {

@@ -55,6 +55,7 @@ class GuestCompareTest {
                 new Case("threads", 3),
                 new Case("jobctl"),
                 new Case("signals", 128 + 15),
+                new Case("timers"),
                 new Case("exitcode", "0"),
                 new Case("exitcode", 42, "42"),
                 new Case("exitcode", 255, "255"),

@@ -76,6 +76,9 @@ public final class Kernel implements AutoCloseable {
     private final long trampolineFrame;
     private final AtomicInteger running = new AtomicInteger();
     private final fornax.kernel.proc.Futexes futexes = new fornax.kernel.proc.Futexes();
+    /** The one timer thread: itimers, POSIX timers, timerfds. Closed with the kernel. */
+    private final fornax.kernel.time.KernelTimers timers =
+            new fornax.kernel.time.KernelTimers(this::monotonicNanos, this::sendSignal);
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
 
     private Kernel(KernelConfig config) {
@@ -307,6 +310,43 @@ public final class Kernel implements AutoCloseable {
         }
     }
 
+    /** Minor device numbers for host folders mounted with {@link #mountHost} (st_dev 0:20 and up). */
+    private final AtomicInteger nextHostMinor = new AtomicInteger(20);
+
+    /**
+     * Mounts host directory {@code hostDir} on {@code guestPath} (absolute; created with its parents
+     * if missing), read-write or {@code readOnly} (changes are EROFS): docker's {@code -v}. Call it
+     * after {@link #loadRootImage}, so the image's files land in the tmpfs and not in the folder.
+     */
+    public void mountHost(Path hostDir, String guestPath, boolean readOnly) throws ExecException {
+        if (!guestPath.startsWith("/") || guestPath.replace("/", "").isEmpty())
+            throw new ExecException(guestPath + ": the guest directory must be an absolute path other than /");
+        fornax.kernel.fs.hostfs.HostFs server;
+        try {
+            server = new fornax.kernel.fs.hostfs.HostFs(hostDir, Stat.makedev(0, nextHostMinor.getAndIncrement()),
+                    this::realtimeNanos, readOnly, this::log);
+        } catch (IllegalArgumentException e) {
+            throw new ExecException(e.getMessage());
+        }
+        FsContext fs = FsContext.initial(namespace, "/");
+        try {
+            fs.setUmask(0);
+            StringBuilder prefix = new StringBuilder();
+            for (String part : guestPath.split("/")) {
+                if (part.isEmpty()) continue;
+                prefix.append('/').append(part);
+                if (!exists(fs, prefix.toString())) Vfs.mkdir(fs, null, prefix.toString(), 0755);
+            }
+            try (Chan d = Vfs.lookup(fs, null, guestPath, true)) {
+                namespace.mount(d, server, "hostfs:" + server.hostRoot());
+            }
+        } catch (fornax.kernel.sys.SysError e) {
+            throw new ExecException(guestPath + ": cannot mount " + hostDir + " there: " + e.getMessage());
+        } finally {
+            fs.release();
+        }
+    }
+
     private static boolean exists(FsContext fs, String path) {
         try (Chan c = Vfs.lookup(fs, null, path, false)) {
             return true;
@@ -392,6 +432,9 @@ public final class Kernel implements AutoCloseable {
 
     public fornax.kernel.proc.ProcessTable processes() { return processes; }
 
+    /** The kernel's timer service. */
+    public fornax.kernel.time.KernelTimers timers() { return timers; }
+
     // ------------------------------------------------------------------ signals and job control
 
     private static final long STOP_SIGNALS = 1L << (Signals.SIGSTOP - 1) | 1L << (Signals.SIGTSTP - 1)
@@ -414,6 +457,12 @@ public final class Kernel implements AutoCloseable {
     public void sendSignal(Process target, int sig, int senderPid, int code) {
         if (jobControl(target, sig)) return;
         target.post(sig, senderPid, code);
+        wake(target, null, sig);
+    }
+
+    /** A signal from a timer: si_code, the timer id in {@code sender}, and an si_value. */
+    private void sendSignal(Process target, int sig, int code, int sender, long value) {
+        target.post(sig, sender, code, value);
         wake(target, null, sig);
     }
 
@@ -582,6 +631,7 @@ public final class Kernel implements AutoCloseable {
     /** The last task of {@code p} ended: release its resources and let its parent reap it. */
     private void retire(Process p, Task last) {
         p.exit(((p.mainTask != null ? p.mainTask : last).exitCode & 0xFF) << 8);   // no-op after exit_group or a signal
+        timers.exited(p);
         p.closeAll();
         p.fs().release();
         releaseAddressSpace(p.addressSpace());
@@ -624,6 +674,7 @@ public final class Kernel implements AutoCloseable {
 
     /** Powers the machine off through its power device, then releases the host side. */
     @Override public void close() {
+        timers.close();
         machine.bus().write32(Machine.POWER_BASE, fornax.machine.dev.PowerDevice.PASS);
         machine.close();
     }

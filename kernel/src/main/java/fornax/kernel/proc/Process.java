@@ -64,6 +64,8 @@ public final class Process {
     private long pending;
     private final int[] pendingSender = new int[65];
     private final int[] pendingCode = new int[65];
+    /** si_value of each pending signal (SI_TIMER: the timer's sigevent value). */
+    private final long[] pendingValue = new long[65];
     private boolean exited;
     private int exitStatus;  // wait status encoding: code << 8, or signal number
 
@@ -242,10 +244,17 @@ public final class Process {
     public synchronized void post(int sig, int senderPid) { post(sig, senderPid, 0); }
 
     /** Marks {@code sig} pending with an explicit si_code (SI_TKILL = -6 for tkill/tgkill). */
-    public synchronized void post(int sig, int senderPid, int code) {
+    public synchronized void post(int sig, int senderPid, int code) { post(sig, senderPid, code, 0); }
+
+    /**
+     * Marks {@code sig} pending with an si_code and an si_value (SI_TIMER: {@code sender} is the
+     * timer id and {@code value} the timer's sigevent value).
+     */
+    public synchronized void post(int sig, int senderPid, int code, long value) {
         pending |= 1L << (sig - 1);
         pendingSender[sig] = senderPid;
         pendingCode[sig] = code;
+        pendingValue[sig] = value;
     }
 
     /** si_code recorded with pending signal {@code sig}. */
@@ -255,14 +264,18 @@ public final class Process {
 
     /**
      * Takes the lowest pending signal not in {@code blocked}; returns
-     * {@code sig | sender << 8 | (si_code & 0xff) << 40}, or 0 if none.
+     * {@code sig | sender << 8 | (si_code & 0xffff) << 40}, or 0 if none.
      */
-    public synchronized long take(long blocked) {
+    public synchronized long take(long blocked) { return take(blocked, null); }
+
+    /** {@link #take(long)}, also storing the signal's si_value in {@code value[0]} when given. */
+    public synchronized long take(long blocked, long[] value) {
         long ready = pending & ~blocked;
         if (ready == 0) return 0;
         int sig = Long.numberOfTrailingZeros(ready) + 1;
         pending &= ~(1L << (sig - 1));
-        return sig | (long) pendingSender[sig] << 8 | (long) (pendingCode[sig] & 0xFF) << 40;
+        if (value != null) value[0] = pendingValue[sig];
+        return sig | ((long) pendingSender[sig] & 0xFFFFFFFFL) << 8 | (long) (pendingCode[sig] & 0xFFFF) << 40;
     }
 
     /** execve: caught signals go back to their default action; ignored ones stay ignored. */

@@ -77,7 +77,7 @@ public final class Task {
         if (ready == 0) return 0;
         int sig = Long.numberOfTrailingZeros(ready) + 1;
         pending &= ~(1L << (sig - 1));
-        return sig | (long) pendingSender[sig] << 8 | (long) (pendingCode[sig] & 0xFF) << 40;
+        return sig | ((long) pendingSender[sig] & 0xFFFFFFFFL) << 8 | (long) (pendingCode[sig] & 0xFFFF) << 40;
     }
 
     /** Signals pending for this thread: its own and its process's. */

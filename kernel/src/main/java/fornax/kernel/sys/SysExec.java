@@ -65,6 +65,7 @@ public final class SysExec {
         c.kernel().releaseAddressSpace(old);
         for (FileDescription d : p.fds().closeOnExecAll()) d.release();
         p.resetHandlersForExec();
+        c.kernel().timers().exec(p);   // timer_create timers end; ITIMER_REAL goes on
         start(t, image);
         t.altStackFlags = 2;
         t.altStackBase = t.altStackSize = 0;

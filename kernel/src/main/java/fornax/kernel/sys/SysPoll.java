@@ -6,7 +6,15 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.locks.LockSupport;
 
-/** ppoll(2): readiness of descriptors, waiting up to a timeout. */
+/**
+ * ppoll(2): readiness of descriptors, waiting up to a timeout.
+ *
+ * <p>Waiting: files have no general readiness callbacks yet, so ppoll looks at every descriptor
+ * again every {@value #RECHECK_NANOS} ns. Files that can say when their readiness changes
+ * ({@link OpenFile#watch}: timerfds) unpark the waiting thread themselves; when every file polled
+ * is such a file (or there are none, as in pause()), ppoll parks until the deadline, a signal (the
+ * thread's interrupt) or an unpark, with no periodic wake-ups at all.
+ */
 final class SysPoll {
     private SysPoll() { }
 
@@ -16,8 +24,8 @@ final class SysPoll {
 
     static void register(SyscallTable t) {
         t.partial(73, "ppoll", "files, pipes and the console report ready for what is asked (a read may then "
-                + "block); readiness is re-checked every 2 ms while waiting; the signal mask applies for the call",
-                SysPoll::ppoll);
+                + "block); while waiting, timerfds wake the caller at once and other files are re-checked every 2 ms; "
+                + "the signal mask applies for the call", SysPoll::ppoll);
     }
 
     /** ppoll(fds, nfds, timeout, sigmask, sigsetsize). */
@@ -36,9 +44,12 @@ final class SysPoll {
             c.task().signalMask = ByteBuffer.wrap(m).order(ByteOrder.LITTLE_ENDIAN).getLong()
                     & ~fornax.kernel.proc.Signals.UNBLOCKABLE;
         }
+        Thread self = Thread.currentThread();
+        java.util.List<OpenFile> watched = new java.util.ArrayList<>();
         try {
             for (;;) {
                 int ready = 0;
+                boolean allNotify = true;
                 for (int i = 0; i < nfds; i++) {
                     int fd = b.getInt(8 * i);
                     short events = b.getShort(8 * i + 4);
@@ -53,6 +64,9 @@ final class SysPoll {
                         }
                         if (d != null) {
                             try {
+                                // Watch before looking, so a change in between unparks us.
+                                if (d.file().watch(self)) watched.add(d.file());
+                                else allNotify = false;
                                 revents = d.file().poll(events | OpenFile.POLLERR | OpenFile.POLLHUP);
                             } finally {
                                 d.release();
@@ -68,9 +82,15 @@ final class SysPoll {
                 }
                 if ((c.task().allPending() & ~c.task().signalMask) != 0 || Thread.interrupted())
                     throw new SysError(Errno.EINTR);
-                LockSupport.parkNanos(Math.min(RECHECK_NANOS, deadline - System.nanoTime()));
+                long left = deadline - System.nanoTime();
+                if (!allNotify) LockSupport.parkNanos(Math.min(RECHECK_NANOS, left));
+                else if (deadline == Long.MAX_VALUE) LockSupport.park();
+                else LockSupport.parkNanos(left);
+                for (OpenFile f : watched) f.unwatch(self);
+                watched.clear();
             }
         } finally {
+            for (OpenFile f : watched) f.unwatch(self);
             c.task().signalMask = savedMask;
         }
     }

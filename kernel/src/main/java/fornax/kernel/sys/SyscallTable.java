@@ -33,6 +33,7 @@ public final class SyscallTable {
         SysExec.register(this);
         SysPoll.register(this);
         SysFile.register(this);
+        SysTimer.register(this);
     }
 
     void add(int nr, String name, Status status, String note, Syscall.Handler h) {

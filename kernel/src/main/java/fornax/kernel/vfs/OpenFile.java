@@ -54,6 +54,18 @@ public interface OpenFile {
     int POLLIN = 1, POLLPRI = 2, POLLOUT = 4, POLLERR = 8, POLLHUP = 16, POLLNVAL = 32;
 
     /**
+     * ppoll is about to wait on this file: a file whose readiness changes by itself (a timerfd)
+     * remembers {@code waiter} and unparks it (LockSupport.unpark) whenever {@link #poll} may
+     * answer differently, and returns true. The default returns false: ppoll then looks at the
+     * file again every few milliseconds. Registration comes before ppoll's readiness check, so a
+     * change in between is not lost.
+     */
+    default boolean watch(Thread waiter) { return false; }
+
+    /** ppoll stopped waiting: forget {@code waiter} (see {@link #watch}). */
+    default void unwatch(Thread waiter) { }
+
+    /**
      * The last descriptor referring to this description went away (close, exit). Descriptions
      * are shared by dup and fork, so this is called once per open, whatever the number of
      * descriptors; the default does nothing.

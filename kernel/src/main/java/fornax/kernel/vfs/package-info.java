@@ -30,7 +30,8 @@
  * <pre>
  *   FileDescription (held across a whole transfer on a seekable file)
  *     FsContext, Namespace (only to clone/clunk root, cwd, mount roots)
- *       file-server locks: TmpFs tree → TmpNode → Fid;  DevFs → Fid;  Pipe (leaf; waits release it)
+ *       file-server locks: TmpFs tree → TmpNode → Fid;  DevFs → Fid;  Pipe (leaf; waits release it);
+ *                          HostFs names → HostFid → HostFile
  *     AddressSpace → FrameAllocator (copying to and from user memory)
  *   FdTable (leaf: only atomic reference counts are touched under it)
  * </pre>
