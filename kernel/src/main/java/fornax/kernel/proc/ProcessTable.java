@@ -25,6 +25,7 @@ public final class ProcessTable {
     private final Map<Integer, Process> byPid = new HashMap<>();
     private int lastPid;
     private Process init;
+    private long created;
 
     /** A free pid, not yet visible; EAGAIN if all are taken. */
     public synchronized int allocatePid() {
@@ -38,12 +39,19 @@ public final class ProcessTable {
     /** Adds {@code p} as a child of {@code parent} (null for the first process, which becomes init). */
     public synchronized void add(Process p, Process parent) {
         byPid.put(p.pid(), p);
+        created++;
         p.parent = parent;
         if (parent != null) parent.children.add(p);
         else if (init == null) init = p;
     }
 
     public synchronized Process get(int pid) { return byPid.get(pid); }
+
+    /** Processes added since boot (/proc/stat's "processes"). */
+    public synchronized long created() { return created; }
+
+    /** The pid handed out last (the fifth field of /proc/loadavg); 0 before the first. */
+    public synchronized int lastPid() { return lastPid; }
 
     public synchronized int count() { return byPid.size(); }
 

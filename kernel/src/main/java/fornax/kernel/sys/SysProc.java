@@ -59,6 +59,7 @@ final class SysProc {
         var childAs = kernel.forkAddressSpace(parent.addressSpace());
         Process child = parent.fork(pid, childAs);
         Task task = new Task(pid, child);
+        task.name = c.task().name;                    // fork keeps the comm
         long[] ctx = task.context();
         System.arraycopy(c.task().context(), 0, ctx, 0, ctx.length);
         ctx[10] = 0;                                   // the child sees 0 from clone
