@@ -87,15 +87,37 @@ public final class CpuAccounting {
         }
     }
 
-    /** A process ended; the last one stops the ticker. */
-    public synchronized void processEnded() {
-        if (live > 0 && --live == 0) stop();
+    /** A process ended; the last one stops the ticker (and waits for a sample in progress). */
+    public void processEnded() {
+        Thread old;
+        synchronized (this) {
+            if (live == 0 || --live > 0) return;
+            old = ticker;
+            ticker = null;
+        }
+        retire(old);
     }
 
-    /** Stops the ticker for good (kernel shutdown). */
-    public synchronized void stop() {
-        if (ticker != null) ticker.interrupt();
-        ticker = null;
+    /** Stops the ticker (kernel shutdown); a later {@link #processStarted} starts a new one. */
+    public void stop() {
+        Thread old;
+        synchronized (this) {
+            old = ticker;
+            ticker = null;
+            live = 0;
+        }
+        retire(old);
+    }
+
+    /** Ends a ticker thread: it notices at its next check; a sample it is taking completes first. */
+    private static void retire(Thread old) {
+        if (old == null) return;
+        old.interrupt();
+        try {
+            old.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private synchronized boolean current() { return ticker == Thread.currentThread(); }

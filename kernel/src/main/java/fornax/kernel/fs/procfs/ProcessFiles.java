@@ -81,7 +81,7 @@ final class ProcessFiles {
     /** Linux's state letter: R running or runnable, S sleeping, Z exited. */
     private char state(Process p, Task t) {
         if (p.hasExited()) return 'Z';
-        if (t == null) return 'R';   // created, not started yet
+        if (t == null || t.thread == null) return 'R';   // created, not started yet: runnable
         return CpuAccounting.runnable(t, src.cpu().snapshot()) ? 'R' : 'S';
     }
 
