@@ -441,6 +441,16 @@ public final class Kernel implements AutoCloseable {
         wake(target, sig);
     }
 
+    /**
+     * Sends {@code sig} (0: only checks) to every live member of process group {@code pgid};
+     * returns how many there were.
+     */
+    public int signalGroup(int pgid, int sig, int senderPid) {
+        List<Process> members = processes.group(pgid);
+        if (sig != 0) for (Process p : members) sendSignal(p, sig, senderPid);
+        return members.size();
+    }
+
     /** Makes a posted signal noticed (see {@link #sendSignal(Process, int, int)}). */
     private void wake(Process target, int sig) {
         Task t = target.mainTask;
@@ -485,7 +495,12 @@ public final class Kernel implements AutoCloseable {
         releaseAddressSpace(p.addressSpace());
         running.decrementAndGet();
         accounting.processEnded();
+        fornax.kernel.proc.ControllingTerminal tty = p.controllingTerminal();
         Process parent = processes.exited(p, Signals.SIGCHLD);
+        if (tty != null && p.sid() == p.pid()) {
+            processes.dropControllingTerminal(p.sid());
+            tty.sessionLeaderExited(p.sid());
+        }
         if (parent != null) wake(parent, Signals.SIGCHLD);
     }
 

@@ -38,6 +38,18 @@ public final class Process {
     Process parent;
     final java.util.List<Process> children = new java.util.ArrayList<>();
     boolean zombie;
+    /**
+     * Process group and session ids. Written only under the ProcessTable lock (setpgid, setsid,
+     * fork), read anywhere: volatile.
+     */
+    volatile int pgid, sid;
+    /** The process has called execve (setpgid on it from its parent is then EACCES). Table lock. */
+    boolean execed;
+    /**
+     * The controlling terminal of the process's session, or null; inherited by fork, dropped by
+     * setsid. Written under the ProcessTable lock.
+     */
+    volatile ControllingTerminal tty;
     // guarded by this
     private final long[][] rlimits = new long[RLIM_NLIMITS][];
     /** rt_sigaction records, kernel layout (handler, flags, mask), per signal 1..64. */
@@ -69,6 +81,12 @@ public final class Process {
     public int pid() { return pid; }
     /** Creation time on System.nanoTime's clock (the kernel's monotonic clock plus its boot offset). */
     public long startNanos() { return startNanos; }
+    /** Process group id (setpgid). */
+    public int pgid() { return pgid; }
+    /** Session id (setsid). */
+    public int sid() { return sid; }
+    /** The session's controlling terminal, or null. */
+    public ControllingTerminal controllingTerminal() { return tty; }
     public AddressSpace addressSpace() { return as; }
     public String exePath() { return exePath; }
 

@@ -36,13 +36,89 @@ public final class ProcessTable {
         throw new SysError(Errno.EAGAIN, "no free pid");
     }
 
-    /** Adds {@code p} as a child of {@code parent} (null for the first process, which becomes init). */
+    /**
+     * Adds {@code p} as a child of {@code parent}, in its parent's process group, session and
+     * controlling terminal. The first process (null parent) becomes init and the leader of the
+     * first session and group.
+     */
     public synchronized void add(Process p, Process parent) {
         byPid.put(p.pid(), p);
         created++;
         p.parent = parent;
-        if (parent != null) parent.children.add(p);
-        else if (init == null) init = p;
+        if (parent != null) {
+            parent.children.add(p);
+            p.pgid = parent.pgid;
+            p.sid = parent.sid;
+            p.tty = parent.tty;
+        } else {
+            if (init == null) init = p;
+            p.pgid = p.sid = p.pid();
+        }
+    }
+
+    // ------------------------------------------------------------------ groups and sessions
+
+    /**
+     * setpgid(2) by {@code caller}: moves process {@code pid} (0: the caller) into group
+     * {@code pgid} (0: its own pid). The target must be the caller or a child of it that has not
+     * called execve (EACCES), in the caller's session (EPERM), and not a session leader (EPERM);
+     * the group must be the target's own pid or an existing group of that session (EPERM).
+     */
+    public synchronized void setpgid(Process caller, int pid, int pgid) {
+        if (pgid < 0) throw new SysError(Errno.EINVAL);
+        Process target = pid == 0 ? caller : byPid.get(pid);
+        if (target == null || target.zombie || (target != caller && target.parent != caller))
+            throw new SysError(Errno.ESRCH);
+        if (target != caller && target.execed) throw new SysError(Errno.EACCES);
+        if (target.sid != caller.sid || target.sid == target.pid()) throw new SysError(Errno.EPERM);
+        int group = pgid == 0 ? target.pid() : pgid;
+        if (group != target.pid() && !groupExistsIn(group, caller.sid)) throw new SysError(Errno.EPERM);
+        target.pgid = group;
+    }
+
+    private boolean groupExistsIn(int pgid, int sid) {
+        for (Process q : byPid.values()) if (q.pgid == pgid && q.sid == sid && !q.zombie) return true;
+        return false;
+    }
+
+    /** setsid(2): a new session and group led by {@code p}, without a terminal; EPERM for a group leader. */
+    public synchronized int setsid(Process p) {
+        if (p.pgid == p.pid() || groupExistsIn(p.pid(), p.sid)) throw new SysError(Errno.EPERM);
+        p.pgid = p.sid = p.pid();
+        p.tty = null;
+        return p.pid();
+    }
+
+    /** getpgid/getsid target: {@code pid} 0 is the caller; ESRCH if there is no such process. */
+    public synchronized Process lookup(Process caller, int pid) {
+        if (pid < 0) throw new SysError(Errno.ESRCH);
+        Process p = pid == 0 ? caller : byPid.get(pid);
+        if (p == null) throw new SysError(Errno.ESRCH);
+        return p;
+    }
+
+    /** The live members of process group {@code pgid}. */
+    public synchronized List<Process> group(int pgid) {
+        List<Process> members = new ArrayList<>();
+        for (Process q : byPid.values()) if (q.pgid == pgid && !q.zombie) members.add(q);
+        return members;
+    }
+
+    /** execve happened in {@code p} (its parent may no longer move it to another group). */
+    public synchronized void markExeced(Process p) { p.execed = true; }
+
+    /**
+     * TIOCSCTTY: {@code terminal} becomes the controlling terminal of {@code leader}'s session.
+     * The caller must be a session leader without one (EPERM).
+     */
+    public synchronized void setControllingTerminal(Process leader, ControllingTerminal terminal) {
+        if (leader.sid != leader.pid() || leader.tty != null && leader.tty != terminal) throw new SysError(Errno.EPERM);
+        for (Process q : byPid.values()) if (q.sid == leader.sid) q.tty = terminal;
+    }
+
+    /** TIOCNOTTY by a session leader, or its exit: every process of session {@code sid} loses its terminal. */
+    public synchronized void dropControllingTerminal(int sid) {
+        for (Process q : byPid.values()) if (q.sid == sid) q.tty = null;
     }
 
     public synchronized Process get(int pid) { return byPid.get(pid); }
@@ -92,7 +168,7 @@ public final class ProcessTable {
 
     /**
      * wait4: waits for a child of {@code parent} matching {@code pid} (-1 any, &gt;0 that pid,
-     * 0 or &lt;-1 a process group — every child, until process groups exist) to become a zombie,
+     * 0 the caller's process group, &lt;-1 group -pid) to become a zombie,
      * reaps it and returns it; null with WNOHANG when none is ready; ECHILD if there is no such
      * child. Blocks (on this monitor) without holding a hart.
      */
@@ -100,7 +176,10 @@ public final class ProcessTable {
         boolean interrupted = false;
         for (;;) {
             List<Process> matching = new ArrayList<>();
-            for (Process c : parent.children) if (pid <= 0 || c.pid() == pid) matching.add(c);
+            for (Process c : parent.children) {
+                if (pid == -1 || c.pid() == pid || pid == 0 && c.pgid == parent.pgid || pid < -1 && c.pgid == -pid)
+                    matching.add(c);
+            }
             if (matching.isEmpty()) throw new SysError(Errno.ECHILD);
             for (Process c : matching) {
                 if (c.zombie) {

@@ -50,6 +50,7 @@ public final class SysExec {
 
         // Point of no return.
         AddressSpace old = p.replaceImage(image.as(), image.path());
+        c.kernel().processes().markExeced(p);
         c.kernel().releaseAddressSpace(old);
         for (FileDescription d : p.fds().closeOnExecAll()) d.release();
         p.resetHandlersForExec();

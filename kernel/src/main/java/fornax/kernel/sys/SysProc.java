@@ -16,8 +16,7 @@ final class SysProc {
         t.supported(94, "exit_group", SysProc::exit);
         t.partial(220, "clone", "fork and vfork (the parent does not wait for the child's exec); "
                 + "threads (CLONE_VM without CLONE_VFORK) return ENOSYS until the thread layer lands", SysProc::clone);
-        t.partial(260, "wait4", "process groups are not distinguished yet (0 and -pgid wait for any child); "
-                + "no rusage (zeroed)", SysProc::wait4);
+        t.partial(260, "wait4", "no rusage (zeroed)", SysProc::wait4);
         t.supported(172, "getpid", (c, a) -> c.process().pid());
         t.supported(173, "getppid", (c, a) -> c.kernel().processes().parentPid(c.process()));
         t.supported(178, "gettid", (c, a) -> c.task().tid());
@@ -31,6 +30,10 @@ final class SysProc {
         t.supported(261, "prlimit64", SysProc::prlimit64);
         t.supported(163, "getrlimit", (c, a) -> prlimit64(c, new long[] {0, a[0], 0, a[1]}));
         t.supported(164, "setrlimit", (c, a) -> prlimit64(c, new long[] {0, a[0], a[1], 0}));
+        t.supported(154, "setpgid", (c, a) -> { c.kernel().processes().setpgid(c.process(), (int) a[0], (int) a[1]); return 0; });
+        t.supported(155, "getpgid", (c, a) -> c.kernel().processes().lookup(c.process(), (int) a[0]).pgid());
+        t.supported(156, "getsid", (c, a) -> c.kernel().processes().lookup(c.process(), (int) a[0]).sid());
+        t.supported(157, "setsid", (c, a) -> c.kernel().processes().setsid(c.process()));
         t.supported(124, "sched_yield", (c, a) -> { Thread.yield(); return 0; });
     }
 

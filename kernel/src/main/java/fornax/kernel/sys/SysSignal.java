@@ -16,8 +16,7 @@ final class SysSignal {
         t.supported(135, "rt_sigprocmask", SysSignal::rtSigprocmask);
         t.supported(136, "rt_sigpending", SysSignal::rtSigpending);
         t.supported(139, "rt_sigreturn", (c, a) -> { SignalDelivery.sigreturn(c.task()); c.setResultHandled(); return 0; });
-        t.partial(129, "kill", "pid > 0 and pid == -1 (every process but init and the caller); "
-                + "process groups (0, < -1) signal the caller's own process until they exist", SysSignal::kill);
+        t.supported(129, "kill", SysSignal::kill);
         t.partial(130, "tkill", "a thread id is a process id until threads land", (c, a) -> send(c, (int) a[0], (int) a[1], SI_TKILL));
         t.partial(131, "tgkill", "a thread id is a process id until threads land", (c, a) -> send(c, (int) a[1], (int) a[2], SI_TKILL));
         t.supported(132, "sigaltstack", SysSignal::sigaltstack);
@@ -90,7 +89,10 @@ final class SysSignal {
             if (sent == 0) throw new SysError(Errno.ESRCH);
             return 0;
         }
-        return send(c, c.process().pid(), sig, 0);
+        if (pid == Integer.MIN_VALUE) throw new SysError(Errno.ESRCH);
+        int pgid = pid == 0 ? c.process().pgid() : -pid;
+        if (c.kernel().signalGroup(pgid, sig, c.process().pid()) == 0) throw new SysError(Errno.ESRCH);
+        return 0;
     }
 
     private static final int SI_TKILL = -6;

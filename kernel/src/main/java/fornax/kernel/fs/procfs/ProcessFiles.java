@@ -63,11 +63,18 @@ final class ProcessFiles {
 
     // ------------------------------------------------------------------ identity and state
 
-    /** Process group id; 0 until process groups exist (one place to change when they do). */
-    private static int pgid(Process p) { return 0; }
+    private static int pgid(Process p) { return p.pgid(); }
 
-    /** Session id; 0 until sessions exist. */
-    private static int sid(Process p) { return 0; }
+    private static int sid(Process p) { return p.sid(); }
+
+    /**
+     * The controlling terminal's foreground process group, -1 without a terminal (tpgid). The
+     * terminal interface has no device number yet, so tty_nr stays 0.
+     */
+    private static int tpgid(Process p) {
+        var tty = p.controllingTerminal();
+        return tty == null ? -1 : tty.foregroundGroup();
+    }
 
     /** The name (comm): the thread's, set at exec and by prctl, else the program's file name. */
     static String comm(Process p, Task t) {
@@ -142,7 +149,7 @@ final class ProcessFiles {
         long[] sig = signals(p, t);
         StringBuilder b = new StringBuilder(256);
         b.append(p.pid()).append(" (").append(comm(p, t)).append(") ").append(s);
-        append(b, src.processes().parentPid(p), pgid(p), sid(p), 0, -1);            // ppid pgrp session tty_nr tpgid
+        append(b, src.processes().parentPid(p), pgid(p), sid(p), 0, tpgid(p));      // ppid pgrp session tty_nr tpgid
         append(b, 0, 0, 0, 0, 0);                                                   // flags minflt cminflt majflt cmajflt
         append(b, userTicks(t), systemTicks(t), 0, 0);                              // utime stime cutime cstime
         append(b, 20, 0, 1, 0, start);                                              // priority nice threads itreal start

@@ -177,6 +177,9 @@ class ProcFsTest {
         for (var v : as.vmas()) vsize += v.length();
         assertEquals("R", f[0], "neither on a hart nor blocked: its thread has not started, so runnable");
         assertEquals("1", f[1], "ppid");
+        assertEquals("1", f[2], "pgrp: inherited from init, which leads its own group");
+        assertEquals("1", f[3], "session");
+        assertEquals("-1", f[5], "tpgid: no controlling terminal");
         assertEquals("20", f[15], "priority");
         assertEquals("1", f[17], "threads");
         assertEquals(Long.toString(vsize), f[20], "vsize");
@@ -203,6 +206,8 @@ class ProcFsTest {
         assertEquals("2", s.get("Tgid"));
         assertEquals("1", s.get("PPid"));
         assertEquals("0022", s.get("Umask"));
+        assertEquals("1", s.get("NSpgid"));
+        assertEquals("1", s.get("NSsid"));
         assertEquals("1", s.get("Threads"));
         long vsize = 0;
         for (var v : child.addressSpace().vmas()) vsize += v.length();
