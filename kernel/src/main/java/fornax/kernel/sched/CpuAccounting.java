@@ -82,7 +82,8 @@ public final class CpuAccounting {
     /** A process came to life: the ticker runs while any does. */
     public synchronized void processStarted() {
         if (live++ == 0 && ticker == null) {
-            ticker = Thread.ofVirtual().name("cpu-accounting").unstarted(this::tickLoop);
+            // A platform thread: a virtual one could wait behind guest tasks that hold every carrier.
+            ticker = Thread.ofPlatform().daemon().name("cpu-accounting").unstarted(this::tickLoop);
             ticker.start();
         }
     }

@@ -90,7 +90,7 @@ public final class PathWalker implements AutoCloseable {
         Deque<String> names = null;
         lastPath = null;
         try {
-            if ((flags & NAMED) != 0) names = startNames(cur, path);
+            if ((flags & NAMED) != 0) names = startNames(at, cur, path);
             while (!comps.isEmpty()) {
                 String name = comps.pollFirst();
                 boolean last = comps.isEmpty();
@@ -156,7 +156,7 @@ public final class PathWalker implements AutoCloseable {
             throw new SysError(Errno.ENOTDIR);
         }
         if (named && slash < 0) {
-            Deque<String> names = startNames(dir, name);
+            Deque<String> names = startNames(at, dir, name);
             lastPath = names == null ? null : "/" + String.join("/", names);
         }
         Last kind = name.equals(".") ? Last.DOT : name.equals("..") ? Last.DOTDOT : Last.NORMAL;
@@ -201,15 +201,16 @@ public final class PathWalker implements AutoCloseable {
 
     /**
      * The components of the path of {@code start} (borrowed) from the process root: none for an
-     * absolute {@code path}; for a relative one, its getcwd; null when that cannot be named (a
-     * removed directory, or one outside the process root).
+     * absolute {@code path}; for a relative one, the working directory's remembered path (no
+     * {@code at}) or the getcwd of {@code at}; null when that cannot be named (a removed
+     * directory, or one outside the process root).
      */
-    private Deque<String> startNames(Chan start, String path) {
+    private Deque<String> startNames(Chan at, Chan start, String path) {
         Deque<String> names = new ArrayDeque<>();
         if (path.startsWith("/")) return names;
         String dir;
         try {
-            dir = Vfs.pathOf(ctx, start);
+            dir = at == null ? ctx.cwdPath() : Vfs.pathOf(ctx, start);
         } catch (SysError e) {
             return null;
         }

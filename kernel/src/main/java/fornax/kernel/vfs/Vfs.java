@@ -288,9 +288,14 @@ public final class Vfs {
 
     /** chdir(2) / chroot(2): resolves {@code path} to a directory and gives it to the context. */
     public static void chdir(FsContext ctx, Chan at, String path, boolean root) {
-        Chan c = PathWalker.walk(ctx, at, path, PathWalker.FOLLOW | PathWalker.DIRECTORY);
+        Chan c;
+        String name;
+        try (PathWalker w = new PathWalker(ctx)) {
+            c = w.resolve(at, path, PathWalker.FOLLOW | PathWalker.DIRECTORY | (root ? 0 : PathWalker.NAMED));
+            name = w.lastPath();
+        }
         if (root) ctx.setRoot(c);
-        else ctx.setCwd(c);
+        else ctx.setCwd(c, name);
     }
 
     // ------------------------------------------------------------------ getcwd
