@@ -71,6 +71,10 @@ public final class Kernel implements AutoCloseable {
     private final AsidAllocator asids = new AsidAllocator();
     private final fornax.kernel.proc.ProcessTable processes = new fornax.kernel.proc.ProcessTable();
     private final fornax.kernel.sched.Scheduler scheduler;
+    /** Per-hart and per-task CPU time, load averages (its ticker runs while processes exist). */
+    private final fornax.kernel.sched.CpuAccounting accounting;
+    /** The root tmpfs; set once while booting (fileTree), then read only. */
+    private TmpFs rootFs;
     private final TrapLoop trapLoop;
     /** The signal trampoline's code, one frame mapped read-only into every process. */
     private final long trampolineFrame;
@@ -94,6 +98,7 @@ public final class Kernel implements AutoCloseable {
         Hart[] harts = new Hart[machine.hartCount()];
         for (int i = 0; i < harts.length; i++) harts[i] = machine.hart(i);
         this.scheduler = new fornax.kernel.sched.Scheduler(harts);
+        this.accounting = new fornax.kernel.sched.CpuAccounting(scheduler, processes, bootNanos);
         this.trampolineFrame = frames.allocZeroed();
         byte[] code = new byte[8];
         java.nio.ByteBuffer.wrap(code).order(java.nio.ByteOrder.LITTLE_ENDIAN)
@@ -109,14 +114,16 @@ public final class Kernel implements AutoCloseable {
 
     /**
      * The boot file tree: a tmpfs root (half of RAM for data, as Linux sizes tmpfs, less if the JVM
-     * heap is short) with /tmp (mode 1777) and /dev (the device server mounted on it); the
-     * namespace's device table has the pipe device ('|') and the console devices ('c').
+     * heap is short) with /tmp (mode 1777), /dev (the device server mounted on it) and /proc
+     * (procfs mounted on it); the namespace's device table has the pipe device ('|') and the
+     * console devices ('c').
      */
     private Namespace fileTree() {
         java.util.function.LongSupplier clock = this::realtimeNanos;
         long heapLeft = Runtime.getRuntime().maxMemory() - config.memoryBytes();
         long tmpfsBytes = Math.max(16L << 20, Math.min(config.memoryBytes() / 2, heapLeft / 2));
         TmpFs root = new TmpFs(Stat.makedev(0, 1), clock, tmpfsBytes, 0755);
+        rootFs = root;
         DevFs dev = new DevFs(Stat.makedev(0, 5), clock, random, new ConsoleFile(console, 0, config.terminal()),
                 config.terminal());
         Namespace ns = new Namespace(root, Map.of('|', new PipeFs(Stat.makedev(0, 12), clock), 'c', dev));
@@ -128,10 +135,32 @@ public final class Kernel implements AutoCloseable {
             try (Chan d = Vfs.lookup(boot, null, "/dev", true)) {
                 ns.mount(d, dev, "devtmpfs");
             }
+            Vfs.mkdir(boot, null, "/proc", 0555);
+            try (Chan d = Vfs.lookup(boot, null, "/proc", true)) {
+                ns.mount(d, new fornax.kernel.fs.procfs.ProcFs(Stat.makedev(0, 4), procSource()), "proc");
+            }
         } finally {
             boot.release();
         }
         return ns;
+    }
+
+    /** What procfs reads: this kernel's processes, memory, CPU accounting and clocks. */
+    private fornax.kernel.fs.procfs.ProcSource procSource() {
+        fornax.kernel.fs.procfs.ProcSource.Uname uname = new fornax.kernel.fs.procfs.ProcSource.Uname(
+                fornax.kernel.sys.SysInfo.SYSNAME, fornax.kernel.sys.SysInfo.NODENAME, fornax.kernel.sys.SysInfo.RELEASE,
+                fornax.kernel.sys.SysInfo.VERSION, fornax.kernel.sys.SysInfo.MACHINE);
+        return new fornax.kernel.fs.procfs.ProcSource() {
+            @Override public fornax.kernel.proc.ProcessTable processes() { return processes; }
+            @Override public Task caller() { return CURRENT.get(); }
+            @Override public FrameAllocator frames() { return frames; }
+            @Override public fornax.kernel.sched.CpuAccounting cpu() { return accounting; }
+            @Override public long uptimeNanos() { return monotonicNanos(); }
+            @Override public long sinceBoot(long hostNanos) { return hostNanos - bootNanos; }
+            @Override public long bootRealtimeNanos() { return realtimeAtBoot; }
+            @Override public long shmemBytes() { return Kernel.this.shmemBytes(); }
+            @Override public Uname uname() { return uname; }
+        };
     }
 
     public static Kernel boot(KernelConfig config) { return new Kernel(config); }
@@ -158,6 +187,10 @@ public final class Kernel implements AutoCloseable {
     public FrameAllocator frames() { return frames; }
     public SyscallTable syscalls() { return syscalls; }
     public SecureRandom random() { return random; }
+    public fornax.kernel.sched.CpuAccounting cpuAccounting() { return accounting; }
+
+    /** Bytes of file data in the root tmpfs (held in the kernel's memory, not the machine's RAM). */
+    public long shmemBytes() { return rootFs.usedBytes(); }
 
     public long monotonicNanos() { return System.nanoTime() - bootNanos; }
     public long realtimeNanos() { return realtimeAtBoot + monotonicNanos(); }
@@ -224,6 +257,7 @@ public final class Kernel implements AutoCloseable {
         Process process = new Process(processes.allocatePid(), as, hostElf.toAbsolutePath().normalize().toString(),
                 FsContext.initial(namespace, "/tmp"));
         Task task = new Task(process.pid(), process);
+        task.name = fornax.kernel.sys.SysExec.comm(hostElf.getFileName().toString());
 
         byte[] rnd = new byte[16];
         random.nextBytes(rnd);
@@ -381,6 +415,7 @@ public final class Kernel implements AutoCloseable {
         }
         releaseAddressSpace(process.replaceImage(image.as(), image.path()));
         Task task = new Task(process.pid(), process);
+        task.name = fornax.kernel.sys.SysExec.comm(path);
         fornax.kernel.sys.SysExec.start(task, image);
         return runInit(task);
     }
@@ -429,6 +464,9 @@ public final class Kernel implements AutoCloseable {
     }
 
     private static final ThreadLocal<Task> CURRENT = new ThreadLocal<>();
+
+    /** The guest task the calling kernel thread carries, or null for any other thread. */
+    public static Task currentTask() { return CURRENT.get(); }
 
     public fornax.kernel.proc.ProcessTable processes() { return processes; }
 
@@ -595,7 +633,10 @@ public final class Kernel implements AutoCloseable {
         boolean first = p.mainTask == null;
         if (first) p.mainTask = task;
         if (!p.addTask(task)) return null;
-        if (first) running.incrementAndGet();
+        if (first) {
+            running.incrementAndGet();
+            accounting.processStarted();
+        }
         processes.addTask(task);
         return Thread.ofVirtual().name((first ? "pid-" : "tid-") + task.tid()).start(() -> {
             task.thread = Thread.currentThread();
@@ -636,6 +677,7 @@ public final class Kernel implements AutoCloseable {
         p.fs().release();
         releaseAddressSpace(p.addressSpace());
         running.decrementAndGet();
+        accounting.processEnded();
         fornax.kernel.proc.ControllingTerminal tty = p.controllingTerminal();
         Process parent = processes.exited(p, Signals.SIGCHLD);
         if (tty != null && p.sid() == p.pid()) {
@@ -675,6 +717,7 @@ public final class Kernel implements AutoCloseable {
     /** Powers the machine off through its power device, then releases the host side. */
     @Override public void close() {
         timers.close();
+        accounting.stop();
         machine.bus().write32(Machine.POWER_BASE, fornax.machine.dev.PowerDevice.PASS);
         machine.close();
     }

@@ -44,7 +44,16 @@ public final class ProgramLoader {
                               Credentials cred, long stackLimit, byte[] random16) {
         long bias = elf.type() == ElfImage.ET_DYN ? ET_DYN_BASE - (elf.loads().getFirst().vaddr() & ~(PAGE - 1)) : 0;
         long mappedUpTo = 0, end = 0;
+        // Segment bounds as Linux's load_elf_binary records them (start_code ... end_data).
+        long startCode = Long.MAX_VALUE, endCode = 0, startData = 0, endData = 0;
         for (ElfImage.Segment s : elf.loads()) {
+            long k = s.vaddr() + bias;
+            if ((s.flags() & ElfImage.PF_X) != 0) {
+                startCode = Math.min(startCode, k);
+                endCode = Math.max(endCode, k + s.filesz());
+            }
+            startData = Math.max(startData, k);
+            endData = Math.max(endData, k + s.filesz());
             long start = (s.vaddr() + bias) & ~(PAGE - 1);
             long stop = (s.end() + bias + PAGE - 1) & ~(PAGE - 1);
             int prot = prot(s.flags());
@@ -93,6 +102,10 @@ public final class ProgramLoader {
         b.putLong(0);
         for (long[] kv : aux) { b.putLong(kv[0]); b.putLong(kv[1]); }
         as.poke(sp, b.array(), 0, b.capacity());
+        long argStart = argAddrs.isEmpty() ? execfnAddr : argAddrs.getFirst();
+        long envStart = envAddrs.isEmpty() ? execfnAddr : envAddrs.getFirst();
+        as.setLayout(new AddressSpace.Layout(startCode == Long.MAX_VALUE ? 0 : startCode, endCode, startData, endData,
+                sp, argStart, envStart, envStart, execfnAddr));
         return new Loaded(elf.entry() + bias, sp, end);
     }
 

@@ -64,6 +64,18 @@ public final class AddressSpace {
     private static final java.util.concurrent.atomic.AtomicLong GENERATIONS = new java.util.concurrent.atomic.AtomicLong();
     private long brkStart, brk;
     private int residentPages;
+    /** Set by {@link #destroy()}: the page table is gone, {@link #peek} reads nothing. */
+    private boolean destroyed;
+    /** Where exec put things (Linux's mm start_code ... env_end); null until a program is loaded. */
+    private volatile Layout layout;
+
+    /**
+     * Where the loaded program's pieces lie, as Linux's mm_struct records them for /proc/PID/stat
+     * and cmdline/environ: code and data segment bounds, the initial stack pointer, and the argv
+     * and envp strings ({@code [argStart, argEnd)} holds argv[0] NUL argv[1] NUL ...).
+     */
+    public record Layout(long startCode, long endCode, long startData, long endData, long startStack,
+                         long argStart, long argEnd, long envStart, long envEnd) { }
 
     public AddressSpace(PhysicalMemory ram, FrameAllocator frames, int asid, TlbFlusher flusher) {
         this.ram = ram;
@@ -83,6 +95,10 @@ public final class AddressSpace {
     }
     public int asid() { return asid; }
     public synchronized int residentPages() { return residentPages; }
+    /** Frames held by the page table itself (VmPTE). */
+    public synchronized int pageTableFrames() { return destroyed ? 0 : table.tableFrames(); }
+    public Layout layout() { return layout; }
+    public void setLayout(Layout l) { layout = l; }
     public synchronized List<Vma> vmas() { return new ArrayList<>(vmas.values()); }
 
     static long pageDown(long v) { return v & ~(PAGE - 1); }
@@ -206,6 +222,9 @@ public final class AddressSpace {
 
     public synchronized long brk() { return brk; }
 
+    /** Where the heap starts (the page after the program's bss). */
+    public synchronized long brkStart() { return brkStart; }
+
     /** brk(2): moves the break; returns the new break, or the old one if the move is impossible. */
     public synchronized long setBrk(long want, long limit) {
         if (want < brkStart || want > USER_TOP) return brk;
@@ -298,6 +317,7 @@ public final class AddressSpace {
             child.vmas.putAll(vmas);
             child.brkStart = brkStart;
             child.brk = brk;
+            child.layout = layout;
             boolean[] downgraded = {false};
             for (Vma v : vmas.values()) {
                 if (v.shared()) {
@@ -405,10 +425,31 @@ public final class AddressSpace {
         return v.shared() ? resolve(va, Access.READ) : -1;
     }
 
+    /**
+     * Reads this space's memory for another process (Linux's access_remote_vm, which /proc/PID/cmdline
+     * uses): only pages present now are read; nothing is faulted in and no TLB is touched, so the
+     * owner never notices. Stops at the first byte outside a VMA or on a page not present; returns
+     * the count read (0 once the space is destroyed).
+     */
+    public synchronized int peek(long va, byte[] dst, int off, int len) {
+        if (destroyed || len <= 0 || va < 0 || va + len < va || va + len > USER_TOP) return 0;
+        int done = 0;
+        while (done < len) {
+            long pte = table.lookup(pageDown(va));
+            if (!PageTable.holdsFrame(pte) || vmaAt(va) == null) break;
+            int n = (int) Math.min(len - done, PAGE - (va & (PAGE - 1)));
+            ram.read(PageTable.frameOf(pte) | (va & (PAGE - 1)), dst, off + done, n);
+            va += n;
+            done += n;
+        }
+        return done;
+    }
+
     /** Frees every page, every VMA and the page table itself. */
     public synchronized void destroy() {
         unmap(MIN_ADDR, USER_TOP);
         table.destroy();
+        destroyed = true;
         stale(-1);
     }
 }

@@ -24,6 +24,8 @@ public final class Process {
     public static final long RLIM_INFINITY = -1L;
 
     private final int pid;
+    /** When the process was created (fork), on the host's monotonic clock (System.nanoTime). */
+    private final long startNanos = System.nanoTime();
     /** Replaced by execve; read by the process's own tasks. */
     private volatile AddressSpace as;
     private volatile String exePath;
@@ -87,6 +89,8 @@ public final class Process {
     }
 
     public int pid() { return pid; }
+    /** Creation time on System.nanoTime's clock (the kernel's monotonic clock plus its boot offset). */
+    public long startNanos() { return startNanos; }
     /** Process group id (setpgid). */
     public int pgid() { return pgid; }
     /** Session id (setsid). */

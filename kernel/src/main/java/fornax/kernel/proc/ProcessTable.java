@@ -29,6 +29,7 @@ public final class ProcessTable {
     private final Map<Integer, Task> byTid = new HashMap<>();
     private int lastPid;
     private Process init;
+    private long created;
 
     /** A free pid, not yet visible; EAGAIN if all are taken. */
     public synchronized int allocatePid() {
@@ -46,6 +47,7 @@ public final class ProcessTable {
      */
     public synchronized void add(Process p, Process parent) {
         byPid.put(p.pid(), p);
+        created++;
         p.parent = parent;
         if (parent != null) {
             parent.children.add(p);
@@ -165,6 +167,12 @@ public final class ProcessTable {
     }
 
     private static final long SA_NOCLDSTOP = 1;
+
+    /** Processes added since boot (/proc/stat's "processes"). */
+    public synchronized long created() { return created; }
+
+    /** The pid handed out last (the fifth field of /proc/loadavg); 0 before the first. */
+    public synchronized int lastPid() { return lastPid; }
 
     public synchronized int count() { return byPid.size(); }
 

@@ -42,6 +42,12 @@ public final class Task {
     public long suspendedMask = -1;
     /** prctl(PR_SET_NAME): the thread's name (comm), at most 15 bytes. */
     public volatile String name = "";
+    /** True while the task's hart runs its user code (CPU accounting samples it). Own thread writes. */
+    public volatile boolean inUser;
+    /** The hart the task last held (/proc/PID/stat's "processor"); -1 before it first runs. */
+    public volatile int lastHart = -1;
+    /** CPU time charged by {@link fornax.kernel.sched.CpuAccounting} in ticks; only its ticker writes. */
+    public volatile long userTicks, systemTicks;
     /** sigaltstack: base, size, flags (SS_DISABLE = 2). Own thread only. */
     public long altStackBase, altStackSize;
     public int altStackFlags = 2;

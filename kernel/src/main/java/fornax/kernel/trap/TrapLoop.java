@@ -47,7 +47,9 @@ public final class TrapLoop {
         try {
             hart.setTimer(System.nanoTime() + TICK_NANOS);
             while (!task.exiting && !process.hasExited()) {
+                task.inUser = true;
                 Trap trap = hart.run();
+                task.inUser = false;
                 long cause = trap.cause();
                 if (cause == Trap.ECALL_FROM_U) {
                     hart.saveContext(ctx);

@@ -19,13 +19,25 @@ public final class ChanFile implements OpenFile {
     private final Chan chan;
     private final Fid io;
     private final FileServer server;
+    /** The path it was opened by, resolved from the process root (Linux's d_path); null if unknown. */
+    private final String path;
 
     /** Takes ownership of {@code chan} and {@code opened} (null for O_PATH). */
-    public ChanFile(Chan chan, Fid opened) {
+    public ChanFile(Chan chan, Fid opened) { this(chan, opened, null); }
+
+    /** The same, remembering the canonical path the file was opened by (for /proc/PID/fd). */
+    public ChanFile(Chan chan, Fid opened, String path) {
         this.chan = chan;
         this.io = opened;
         this.server = chan.server();
+        this.path = path;
     }
+
+    /**
+     * The path the file was opened by, from the opener's root, with symlinks, "." and ".." resolved
+     * at open time (a later rename is not seen); null for files opened without a path (pipes).
+     */
+    public String path() { return path; }
 
     /** The walked Chan (borrowed: valid while this file is open). */
     public Chan chan() { return chan; }
