@@ -74,6 +74,8 @@ public final class Kernel implements AutoCloseable {
     /** The signal trampoline's code, one frame mapped read-only into every process. */
     private final long trampolineFrame;
     private final AtomicInteger running = new AtomicInteger();
+    /** The page-fault out-of-memory policy. */
+    private final fornax.kernel.mm.OomKiller oomKiller;
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
 
     private Kernel(KernelConfig config) {
@@ -81,6 +83,7 @@ public final class Kernel implements AutoCloseable {
         this.machine = new Machine(new Machine.Config(config.cpus(), config.memoryBytes(), config.consoleIn(),
                 config.consoleOut(), config.debugOut()));
         this.frames = new FrameAllocator(machine.ram());
+        this.oomKiller = new fornax.kernel.mm.OomKiller(frames, new OomHost());
         MmioBus bus = machine.bus();
         this.console = new UartDriver(bus, Machine.UART0_BASE, machine.plic(), Machine.PLIC_BASE, Machine.UART0_IRQ);
         this.debug = new UartDriver(bus, Machine.UART1_BASE, machine.plic(), Machine.PLIC_BASE, Machine.UART1_IRQ);
@@ -111,7 +114,7 @@ public final class Kernel implements AutoCloseable {
         java.util.function.LongSupplier clock = this::realtimeNanos;
         long heapLeft = Runtime.getRuntime().maxMemory() - config.memoryBytes();
         long tmpfsBytes = Math.max(16L << 20, Math.min(config.memoryBytes() / 2, heapLeft / 2));
-        TmpFs root = new TmpFs(Stat.makedev(0, 1), clock, tmpfsBytes, 0755);
+        TmpFs root = new TmpFs(Stat.makedev(0, 1), clock, tmpfsBytes, 0755, frames);
         DevFs dev = new DevFs(Stat.makedev(0, 5), clock, random, new ConsoleFile(console, 0, config.terminal()),
                 config.terminal());
         Namespace ns = new Namespace(root, Map.of('|', new PipeFs(Stat.makedev(0, 12), clock), 'c', dev));
@@ -389,6 +392,26 @@ public final class Kernel implements AutoCloseable {
     private static final ThreadLocal<Task> CURRENT = new ThreadLocal<>();
 
     public fornax.kernel.proc.ProcessTable processes() { return processes; }
+
+    /** The out-of-memory policy for page faults. */
+    public fornax.kernel.mm.OomKiller oomKiller() { return oomKiller; }
+
+    /** A process as the out-of-memory policy sees it. */
+    public record OomCandidate(Process process) implements fornax.kernel.mm.OomKiller.Candidate {
+        @Override public int pid() { return process.pid(); }
+        @Override public long residentPages() { return process.addressSpace().residentPages(); }
+        @Override public boolean exiting() { return process.hasExited(); }
+    }
+
+    private final class OomHost implements fornax.kernel.mm.OomKiller.Host {
+        @Override public List<OomCandidate> candidates() {
+            return processes.all().stream().map(OomCandidate::new).toList();
+        }
+        @Override public void kill(fornax.kernel.mm.OomKiller.Candidate victim) {
+            sendSignal(((OomCandidate) victim).process(), Signals.SIGKILL, 0);
+        }
+        @Override public void log(String line) { Kernel.this.log(line); }
+    }
 
     /**
      * Posts {@code sig} to {@code target} and makes sure it is noticed: a task running user code is
