@@ -316,19 +316,41 @@ public final class AddressSpace {
         splitAt(start);
         splitAt(end);
         List<Long> doomed = new ArrayList<>(vmas.subMap(start, true, end, false).keySet());
+        Dropped dropped = new Dropped();
         for (Long k : doomed) {
             Vma v = vmas.get(k);
-            table.forEachLeaf(v.start(), v.end(), (va, pte) -> dropPage(va));
+            table.forEachLeaf(v.start(), v.end(), (va, pte) -> dropPage(va, dropped));
             remove(k);
+        }
+        dropped.flush();
+    }
+
+    /**
+     * Pages dropped by one operation: a few are flushed one by one, more with one flush of the
+     * whole ASID (one sfence.vma instead of thousands when a large mapping goes).
+     */
+    private final class Dropped {
+        private static final int ONE_BY_ONE = 8;
+        private final long[] first = new long[ONE_BY_ONE];
+        private int count;
+
+        void add(long va) {
+            if (count < ONE_BY_ONE) first[count] = va;
+            count++;
+        }
+
+        void flush() {
+            if (count > ONE_BY_ONE) stale(-1);
+            else for (int i = 0; i < count; i++) stale(first[i]);
         }
     }
 
-    private void dropPage(long va) {
+    private void dropPage(long va, Dropped dropped) {
         long pa = table.unmap(va);
         if (pa >= 0) {
             frames.free(pa);
             residentPages--;
-            stale(va);
+            dropped.add(va);
         }
     }
 
@@ -377,7 +399,9 @@ public final class AddressSpace {
      */
     public synchronized void discard(long start, long end) {
         requireMapped(start, end, "madvise");
-        table.forEachLeaf(start, end, (va, pte) -> dropPage(va));
+        Dropped dropped = new Dropped();
+        table.forEachLeaf(start, end, (va, pte) -> dropPage(va, dropped));
+        dropped.flush();
     }
 
     /**
