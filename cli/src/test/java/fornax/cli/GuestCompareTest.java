@@ -76,7 +76,11 @@ class GuestCompareTest {
                 new Case("bench_sha256", "2"),
                 new Case("bench_sort", "50000"),
                 new Case("bench_sieve", "2000000"),
-                new Case("bench_fp", "40"));
+                new Case("bench_fp", "40"),
+                new Case("mmap_file"),
+                new Case("mremap"),
+                new Case("mem_churn"),
+                new Case("bench_mmap", "2"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -83,6 +83,8 @@ public final class Kernel implements AutoCloseable {
     /** The one timer thread: itimers, POSIX timers, timerfds. Closed with the kernel. */
     private final fornax.kernel.time.KernelTimers timers =
             new fornax.kernel.time.KernelTimers(this::monotonicNanos, this::sendSignal);
+    /** The page-fault out-of-memory policy. */
+    private final fornax.kernel.mm.OomKiller oomKiller;
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
 
     private Kernel(KernelConfig config) {
@@ -90,6 +92,7 @@ public final class Kernel implements AutoCloseable {
         this.machine = new Machine(new Machine.Config(config.cpus(), config.memoryBytes(), config.consoleIn(),
                 config.consoleOut(), config.debugOut()));
         this.frames = new FrameAllocator(machine.ram());
+        this.oomKiller = new fornax.kernel.mm.OomKiller(frames, new OomHost());
         MmioBus bus = machine.bus();
         this.console = new UartDriver(bus, Machine.UART0_BASE, machine.plic(), Machine.PLIC_BASE, Machine.UART0_IRQ);
         this.debug = new UartDriver(bus, Machine.UART1_BASE, machine.plic(), Machine.PLIC_BASE, Machine.UART1_IRQ);
@@ -122,7 +125,7 @@ public final class Kernel implements AutoCloseable {
         java.util.function.LongSupplier clock = this::realtimeNanos;
         long heapLeft = Runtime.getRuntime().maxMemory() - config.memoryBytes();
         long tmpfsBytes = Math.max(16L << 20, Math.min(config.memoryBytes() / 2, heapLeft / 2));
-        TmpFs root = new TmpFs(Stat.makedev(0, 1), clock, tmpfsBytes, 0755);
+        TmpFs root = new TmpFs(Stat.makedev(0, 1), clock, tmpfsBytes, 0755, frames);
         rootFs = root;
         DevFs dev = new DevFs(Stat.makedev(0, 5), clock, random, new ConsoleFile(console, 0, config.terminal()),
                 config.terminal());
@@ -469,6 +472,26 @@ public final class Kernel implements AutoCloseable {
     public static Task currentTask() { return CURRENT.get(); }
 
     public fornax.kernel.proc.ProcessTable processes() { return processes; }
+
+    /** The out-of-memory policy for page faults. */
+    public fornax.kernel.mm.OomKiller oomKiller() { return oomKiller; }
+
+    /** A process as the out-of-memory policy sees it. */
+    public record OomCandidate(Process process) implements fornax.kernel.mm.OomKiller.Candidate {
+        @Override public int pid() { return process.pid(); }
+        @Override public long residentPages() { return process.addressSpace().residentPages(); }
+        @Override public boolean exiting() { return process.hasExited(); }
+    }
+
+    private final class OomHost implements fornax.kernel.mm.OomKiller.Host {
+        @Override public List<OomCandidate> candidates() {
+            return processes.all().stream().map(OomCandidate::new).toList();
+        }
+        @Override public void kill(fornax.kernel.mm.OomKiller.Candidate victim) {
+            sendSignal(((OomCandidate) victim).process(), Signals.SIGKILL, 0);
+        }
+        @Override public void log(String line) { Kernel.this.log(line); }
+    }
 
     /** The kernel's timer service. */
     public fornax.kernel.time.KernelTimers timers() { return timers; }

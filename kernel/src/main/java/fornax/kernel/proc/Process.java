@@ -86,6 +86,18 @@ public final class Process {
         rlimits[RLIMIT_NOFILE] = new long[] {FdTable.DEFAULT_LIMIT, FdTable.DEFAULT_LIMIT};
         rlimits[RLIMIT_CORE] = new long[] {0, RLIM_INFINITY};
         rlimits[RLIMIT_NPROC] = new long[] {4096, 4096};
+        pushLimits(as);
+    }
+
+    /** Gives {@code space} this process's memory limits (RLIMIT_AS, RLIMIT_DATA, RLIMIT_STACK), which it enforces. */
+    private void pushLimits(AddressSpace space) {
+        long[] a, d, s;
+        synchronized (this) {
+            a = rlimits[RLIMIT_AS].clone();
+            d = rlimits[RLIMIT_DATA].clone();
+            s = rlimits[RLIMIT_STACK].clone();
+        }
+        space.setLimits(a[0], d[0], d[1], s[0]);
     }
 
     public int pid() { return pid; }
@@ -103,6 +115,7 @@ public final class Process {
     /** execve: the new image's address space and path; returns the old space for destruction. */
     public AddressSpace replaceImage(AddressSpace image, String path) {
         AddressSpace old = as;
+        pushLimits(image);
         as = image;
         exePath = path;
         return old;
@@ -118,6 +131,7 @@ public final class Process {
             for (int i = 0; i < RLIM_NLIMITS; i++) child.rlimits[i] = rlimits[i].clone();
             for (int i = 0; i < sigactions.length; i++) if (sigactions[i] != null) child.sigactions[i] = sigactions[i].clone();
         }
+        child.pushLimits(childAs);
         return child;
     }
 
@@ -229,6 +243,7 @@ public final class Process {
         if (Long.compareUnsigned(soft, hard) > 0) throw new SysError(Errno.EINVAL);
         // Raising the hard limit needs CAP_SYS_RESOURCE; every process runs as root for now.
         rlimits[resource] = new long[] {soft, hard};
+        if (resource == RLIMIT_AS || resource == RLIMIT_DATA || resource == RLIMIT_STACK) pushLimits(as);
     }
 
     public synchronized byte[] sigaction(int sig) {

@@ -19,7 +19,8 @@ import fornax.machine.cpu.Hart;
  * <pre>
  *   acquire ─► hart.run() ─► Trap ─┬─ ecall      → save context, release the hart, syscall
  *      ▲                           │                (may block), result into a0, reacquire
- *      │                           ├─ page fault → AddressSpace.fault: map, copy, or SIGSEGV
+ *      │                           ├─ page fault → AddressSpace.fault: map, copy, SIGSEGV/SIGBUS;
+ *      │                           │               no frame: OomKiller picks a victim, wait, retry
  *      │                           ├─ illegal/ebreak/misaligned/access → fatal signal
  *      └───────────────────────────┴─ timer      → end of slice: yield if others wait
  * </pre>
@@ -94,7 +95,16 @@ public final class TrapLoop {
                         hart.setTimer(System.nanoTime() + TICK_NANOS);
                     }
                 } else if (trap.isPageFault()) {
-                    if (!pageFault(task, hart, trap)) break;
+                    int r = pageFault(task, hart, trap);
+                    if (r == FAULT_DIED) break;
+                    if (r == FAULT_NO_MEMORY) {
+                        // A victim was killed for memory: wait for it without a hart, then retry.
+                        hart = leaveHart(task, hart);
+                        kernel.oomKiller().awaitMemory();
+                        if (!returnToUser(task)) break;
+                        hart = scheduler.acquire(task);
+                        hart.setTimer(System.nanoTime() + TICK_NANOS);
+                    }
                 } else {
                     int sig = switch ((int) cause) {
                         case (int) Trap.ILLEGAL_INSTRUCTION -> Signals.SIGILL;
@@ -120,8 +130,15 @@ public final class TrapLoop {
     /** si_code of the first kind for each fault signal: SEGV_MAPERR, ILL_ILLOPC, BUS_ADRALN, TRAP_BRKPT. */
     private static final int SI_CODE_ONE = 1;
 
-    /** Resolves a page fault, or raises SIGSEGV; false if the process died. */
-    private boolean pageFault(Task task, Hart hart, Trap trap) {
+    private static final int FAULT_DONE = 0, FAULT_DIED = 1, FAULT_NO_MEMORY = 2;
+
+    /**
+     * Resolves a page fault, or raises SIGSEGV (SIGBUS for a file page past its end). With no
+     * frame left the out-of-memory policy ({@link fornax.kernel.mm.OomKiller}) picks a victim:
+     * FAULT_NO_MEMORY says wait and retry, FAULT_DIED that this process was the victim or died of
+     * the signal.
+     */
+    private int pageFault(Task task, Hart hart, Trap trap) {
         long cause = trap.cause();
         AddressSpace.Access access = cause == Trap.LOAD_PAGE_FAULT ? AddressSpace.Access.READ
                 : cause == Trap.STORE_PAGE_FAULT ? AddressSpace.Access.WRITE : AddressSpace.Access.EXEC;
@@ -130,12 +147,15 @@ public final class TrapLoop {
         try {
             code = as.fault(trap.tval(), access);
         } catch (SysError e) {
-            kernel.log("pid " + task.process().pid() + ": out of memory handling a page fault; killed");
+            if (e.errno() == Errno.ENOMEM && kernel.oomKiller().outOfMemory(new Kernel.OomCandidate(task.process())))
+                return FAULT_NO_MEMORY;
             task.process().exit(Signals.SIGKILL);
             task.exiting = true;
-            return false;
+            return FAULT_DIED;
         }
-        return code == 0 || fault(task, hart, Signals.SIGSEGV, code, trap.tval(), trap);
+        if (code == 0) return FAULT_DONE;
+        int sig = (code & AddressSpace.SIGBUS_FLAG) != 0 ? Signals.SIGBUS : Signals.SIGSEGV;
+        return fault(task, hart, sig, code & 0xFF, trap.tval(), trap) ? FAULT_DONE : FAULT_DIED;
     }
 
     /**

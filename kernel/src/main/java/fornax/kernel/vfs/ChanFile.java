@@ -73,6 +73,12 @@ public final class ChanFile implements OpenFile {
         return server.ioctl(io(), request, arg, user);
     }
 
+    /** The frame of page {@code index} for a shared mapping (see {@link FileServer#sharedPage}). */
+    public long sharedPage(long index) { return server.sharedPage(io(), index); }
+
+    /** Whether the server can keep this file's pages in frames for shared mappings. */
+    public boolean sharesPages() { return io != null && server.sharesPages(io); }
+
     /** Directory entries from {@code offset} (see {@link FileServer#readdir}); EBADF for O_PATH. */
     public List<DirEntry> readdir(long offset, int max) { return server.readdir(io(), offset, max); }
 

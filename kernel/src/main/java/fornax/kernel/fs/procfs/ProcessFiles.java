@@ -267,12 +267,14 @@ final class ProcessFiles {
             b.append(String.format("%08x-%08x %c%c%c%c %08x %02x:%02x %d ", v.start(), v.end(),
                     (v.prot() & Vma.PROT_READ) != 0 || (v.prot() & Vma.PROT_WRITE) != 0 ? 'r' : '-',
                     (v.prot() & Vma.PROT_WRITE) != 0 ? 'w' : '-', (v.prot() & Vma.PROT_EXEC) != 0 ? 'x' : '-',
-                    v.shared() ? 's' : 'p', 0, 0, 0, 0));
+                    v.shared() ? 's' : 'p', v.offset(), 0, 0, 0));
             String name = switch (v.kind()) {
                 case ELF -> p.exePath();
                 case HEAP -> "[heap]";
                 case STACK -> "[stack]";
-                case ANON -> v.start() == AddressSpace.TRAMPOLINE && v.length() == PAGE ? "[vdso]" : null;
+                case ANON -> v.start() == AddressSpace.TRAMPOLINE && v.length() == PAGE ? "[vdso]"
+                        : v.shared() ? "/dev/zero (deleted)" : null;
+                case FILE -> v.object() != null ? v.object().name() : null;
             };
             if (name != null) {
                 while (b.length() - start < 72) b.append(' ');
