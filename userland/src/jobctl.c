@@ -94,10 +94,11 @@ int main(void)
         printf("WNOHANG while stopped: %d\n", waitpid(s, &st, WNOHANG | WUNTRACED));
         kill(s, SIGCONT);
         waitpid(s, &st, WCONTINUED);
-        describe("s", st);
+        int continued = st;
         siginfo_t si;
         memset(&si, 0, sizeof si);
-        waitid(P_PID, s, &si, WSTOPPED | WNOWAIT);
+        waitid(P_PID, s, &si, WSTOPPED | WNOWAIT);     /* the child has printed its lines by now */
+        describe("s", continued);
         printf("waitid WNOWAIT: code=%d status=%d\n", si.si_code, si.si_status);
         waitpid(s, &st, WUNTRACED);
         describe("s", st);

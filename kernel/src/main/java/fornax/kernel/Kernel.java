@@ -473,6 +473,9 @@ public final class Kernel implements AutoCloseable {
 
     public fornax.kernel.proc.ProcessTable processes() { return processes; }
 
+    /** The hart scheduler. */
+    public fornax.kernel.sched.Scheduler scheduler() { return scheduler; }
+
     /** The out-of-memory policy for page faults. */
     public fornax.kernel.mm.OomKiller oomKiller() { return oomKiller; }
 

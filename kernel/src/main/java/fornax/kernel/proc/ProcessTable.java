@@ -216,7 +216,8 @@ public final class ProcessTable {
 
     /**
      * wait4/waitid: waits for a child of {@code parent} matching {@code pid} (-1 any, &gt;0 that pid,
-     * 0 the caller's process group, &lt;-1 group -pid) to change state: exit (WEXITED; the zombie is
+     * 0 the caller's process group, &lt;-1 group -pid) to change state: exit (WEXITED, implied when
+     * none of WEXITED, WSTOPPED, WCONTINUED is given; the zombie is
      * reaped unless WNOWAIT), stop (WUNTRACED) or continue (WCONTINUED). Returns null with WNOHANG
      * when none has; ECHILD if there is no such child; EINTR if a signal arrives first. Blocks on
      * this monitor without holding a hart.
@@ -231,6 +232,7 @@ public final class ProcessTable {
             }
             if (matching.isEmpty()) throw new SysError(Errno.ECHILD);
             boolean noWait = (options & WNOWAIT) != 0;
+            if ((options & (WEXITED | WSTOPPED | WCONTINUED)) == 0) options |= WEXITED;   // plain wait
             for (Process c : matching) {
                 if (c.zombie && (options & WEXITED) != 0) {
                     if (!noWait) {

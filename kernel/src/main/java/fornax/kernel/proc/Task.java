@@ -52,6 +52,19 @@ public final class Task {
     public long altStackBase, altStackSize;
     public int altStackFlags = 2;
 
+    // ------------------------------------------------------------------ scheduling (see Scheduler)
+    public static final int SCHED_OTHER = 0, SCHED_FIFO = 1, SCHED_RR = 2, SCHED_BATCH = 3, SCHED_IDLE = 5;
+    /** Scheduling class and parameters; written by the sched_* and *priority syscalls. */
+    public volatile int policy = SCHED_OTHER, rtPriority, nice;
+    /** Harts this thread may run on (bit i = hart i); sched_setaffinity. */
+    public volatile long affinity = -1L;
+    /** Fair-share virtual run time and queue arrival order; guarded by the Scheduler's lock. */
+    public long vruntime, arrival;
+    /** When the thread last got a hart (System.nanoTime); own thread. */
+    public long runStart;
+    /** Statistics: nanoseconds on a hart, voluntary and involuntary switches. Own thread writes. */
+    public volatile long runNanos, voluntarySwitches, involuntarySwitches;
+
     /** exit(2) status of this thread (the process's if it is the last one and no exit_group ran). */
     public int exitCode;
     // guarded by this: thread-directed pending signals (tkill, tgkill), as Process keeps its own

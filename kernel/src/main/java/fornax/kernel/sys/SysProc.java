@@ -35,7 +35,6 @@ final class SysProc {
         t.supported(155, "getpgid", (c, a) -> c.kernel().processes().lookup(c.process(), (int) a[0]).pgid());
         t.supported(156, "getsid", (c, a) -> c.kernel().processes().lookup(c.process(), (int) a[0]).sid());
         t.supported(157, "setsid", (c, a) -> c.kernel().processes().setsid(c.process()));
-        t.supported(124, "sched_yield", (c, a) -> { Thread.yield(); return 0; });
     }
 
     /** exit(2): ends the calling thread; the process ends with its last thread. */
@@ -144,6 +143,10 @@ final class SysProc {
         if ((flags & CLONE_SETTLS) != 0) ctx[4] = tls;
         task.signalMask = c.task().signalMask;
         task.name = c.task().name;
+        task.nice = c.task().nice;                     // scheduling attributes are inherited
+        task.policy = c.task().policy;
+        task.rtPriority = c.task().rtPriority;
+        task.affinity = c.task().affinity;
         if ((flags & (CLONE_VM | CLONE_VFORK)) == CLONE_VM) return task;   // a thread starts without an alternate stack
         task.altStackBase = c.task().altStackBase;
         task.altStackSize = c.task().altStackSize;

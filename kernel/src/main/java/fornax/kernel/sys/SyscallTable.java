@@ -28,6 +28,7 @@ public final class SyscallTable {
         SysIo.register(this);
         SysProc.register(this);
         SysThread.register(this);
+        SysSched.register(this);
         SysInfo.register(this);
         SysSignal.register(this);
         SysExec.register(this);

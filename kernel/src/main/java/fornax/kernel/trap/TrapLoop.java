@@ -74,9 +74,9 @@ public final class TrapLoop {
                     hart = scheduler.acquire(task);
                     hart.setTimer(System.nanoTime() + TICK_NANOS);
                 } else if (cause == Trap.TIMER_INTERRUPT) {
-                    if (scheduler.contended()) {
+                    if (scheduler.contended(task)) {
                         hart.saveContext(ctx);
-                        scheduler.release(task);
+                        scheduler.release(task, true);
                         hart = scheduler.acquire(task);
                     }
                     hart.setTimer(System.nanoTime() + TICK_NANOS);

@@ -41,6 +41,7 @@ class CpuAccountingTest {
         table.add(p, null);
         Task t = new Task(p.pid(), p);
         p.mainTask = t;
+        p.addTask(t);
         return t;
     }
 

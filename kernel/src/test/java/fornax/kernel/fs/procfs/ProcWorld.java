@@ -79,6 +79,7 @@ final class ProcWorld implements AutoCloseable {
         Task t = new Task(p.pid(), p);
         t.name = exe.substring(exe.lastIndexOf('/') + 1);
         p.mainTask = t;
+        p.addTask(t);
         return p;
     }
 
