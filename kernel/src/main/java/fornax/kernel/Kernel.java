@@ -129,7 +129,7 @@ public final class Kernel implements AutoCloseable {
         rootFs = root;
         DevFs dev = new DevFs(Stat.makedev(0, 5), clock, random, new ConsoleFile(console, 0, config.terminal()),
                 config.terminal());
-        Namespace ns = new Namespace(root, Map.of('|', new PipeFs(Stat.makedev(0, 12), clock), 'c', dev));
+        Namespace ns = new Namespace(root, Map.of('|', new PipeFs(Stat.makedev(0, 12), clock, fornax.kernel.mm.PageSource.frames(frames, machine.ram())), 'c', dev));
         FsContext boot = FsContext.initial(ns, "/");
         try {
             boot.setUmask(0);

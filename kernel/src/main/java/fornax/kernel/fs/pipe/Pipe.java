@@ -1,16 +1,15 @@
 package fornax.kernel.fs.pipe;
 
+import fornax.kernel.mm.PageRing;
+import fornax.kernel.mm.PageSource;
 import fornax.kernel.sys.Errno;
 import fornax.kernel.sys.SysError;
 
 /**
- * One pipe: a bounded ring buffer of {@value #CAPACITY} bytes with Linux pipe semantics, blocking
- * on Java monitors (every guest thread is a Java thread, so a blocked read is a thread in
- * {@link Object#wait()}).
- *
- * <pre>
- *   ring: [ ....head→ data data data ←head+count .... ]   (indices modulo CAPACITY)
- * </pre>
+ * One pipe: a bounded ring of {@value #CAPACITY} bytes with Linux pipe semantics, blocking on Java
+ * monitors (every guest thread is a Java thread, so a blocked read is a thread in
+ * {@link Object#wait()}). The bytes live in frames of machine RAM ({@link PageRing}), held only
+ * while they hold data; the last close gives them all back.
  *
  * <ul>
  *   <li>read returns what is there (at most {@code len}), blocks while empty and a writer exists,
@@ -32,13 +31,14 @@ final class Pipe {
 
     final long ino;
     // guarded by this
-    private final byte[] ring = new byte[CAPACITY];
-    private int head, count, readers, writers;
+    private final PageRing ring;
+    private int readers, writers;
     int mode = fornax.kernel.vfs.Dir.S_IFIFO | 0600, uid, gid;
     long atime, mtime, ctime;
 
-    Pipe(long ino, long now) {
+    Pipe(long ino, long now, PageSource pages) {
         this.ino = ino;
+        this.ring = new PageRing(pages, CAPACITY);
         atime = mtime = ctime = now;
     }
 
@@ -50,26 +50,21 @@ final class Pipe {
     synchronized void close(boolean reader, boolean writer) {
         if (reader) readers--;
         if (writer) writers--;
+        if (readers == 0 && writers == 0) ring.clear();
         notifyAll();
     }
 
     /** Bytes waiting to be read (FIONREAD). */
-    synchronized int available() { return count; }
+    synchronized int available() { return ring.size(); }
 
     synchronized int read(byte[] buf, int off, int len, boolean nonBlocking) {
         if (len == 0) return 0;
-        while (count == 0) {
+        while (ring.size() == 0) {
             if (writers == 0) return 0;
             if (nonBlocking) throw new SysError(Errno.EAGAIN);
             await();
         }
-        int n = Math.min(len, count);
-        int first = Math.min(n, CAPACITY - head);
-        System.arraycopy(ring, head, buf, off, first);
-        System.arraycopy(ring, 0, buf, off + first, n - first);
-        head = (head + n) % CAPACITY;
-        count -= n;
-        if (count == 0) head = 0;
+        int n = ring.read(buf, off, len);
         notifyAll();
         return n;
     }
@@ -83,7 +78,7 @@ final class Pipe {
                 if (done > 0) return done;
                 throw new SysError(Errno.EPIPE);
             }
-            int room = CAPACITY - count;
+            int room = ring.room();
             if (room == 0 || (atomic && room < len)) {
                 if (nonBlocking) {
                     if (done > 0) return done;
@@ -97,12 +92,13 @@ final class Pipe {
                 }
                 continue;
             }
-            int n = Math.min(room, len - done);
-            int tail = (head + count) % CAPACITY;
-            int first = Math.min(n, CAPACITY - tail);
-            System.arraycopy(buf, off + done, ring, tail, first);
-            System.arraycopy(buf, off + done + first, ring, 0, n - first);
-            count += n;
+            int n;
+            try {
+                n = ring.write(buf, off + done, len - done);
+            } catch (SysError e) {            // no memory for the buffer
+                if (done > 0) return done;
+                throw e;
+            }
             done += n;
             mtime = ctime = now;
             notifyAll();

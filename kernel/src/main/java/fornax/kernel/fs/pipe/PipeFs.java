@@ -1,5 +1,6 @@
 package fornax.kernel.fs.pipe;
 
+import fornax.kernel.mm.PageSource;
 import fornax.kernel.sys.Errno;
 import fornax.kernel.sys.SysError;
 import fornax.kernel.vfs.Dir;
@@ -41,6 +42,7 @@ public final class PipeFs implements FileServer {
 
     private final long dev;
     private final LongSupplier clock;
+    private final PageSource pages;
     private final AtomicLong nextPipe = new AtomicLong(1);
 
     private final class PipeFid extends Fid {
@@ -54,10 +56,15 @@ public final class PipeFs implements FileServer {
         @Override public Qid qid() { return dir ? new Qid(Qid.QTDIR, 0, pipe.ino - 1) : new Qid(Qid.QTFILE, 0, pipe.ino); }
     }
 
-    public PipeFs(long dev, LongSupplier clock) {
+    /** Pipes whose buffers are pages from {@code pages} (the machine's frames in a running kernel). */
+    public PipeFs(long dev, LongSupplier clock, PageSource pages) {
         this.dev = dev;
         this.clock = clock;
+        this.pages = pages;
     }
+
+    /** Pipes with buffers on the Java heap (at most 64 MiB in all), for tests without a machine. */
+    public PipeFs(long dev, LongSupplier clock) { this(dev, clock, PageSource.heap(16384)); }
 
     private PipeFid own(Fid f) {
         if (f instanceof PipeFid p && p.server() == this) return p;
@@ -69,7 +76,7 @@ public final class PipeFs implements FileServer {
         return f.pipe;
     }
 
-    @Override public Fid attach() { return new PipeFid(new Pipe(2 * nextPipe.getAndIncrement() + 1, clock.getAsLong()), true); }
+    @Override public Fid attach() { return new PipeFid(new Pipe(2 * nextPipe.getAndIncrement() + 1, clock.getAsLong(), pages), true); }
 
     @Override public Fid clone(Fid fid) {
         PipeFid f = own(fid);
