@@ -33,8 +33,19 @@ public final class Chan implements AutoCloseable {
     /** Same file through the same mount (what "is this the process root" means). */
     public boolean sameFile(Chan o) { return mount == o.mount && qid().path() == o.qid().path(); }
 
-    /** True when this is the root of a server mounted somewhere (so ".." leaves the server). */
-    public boolean isMountRoot() { return mount.parent() != null && qid().path() == mount.rootPath(); }
+    /**
+     * True when this is the head of a member mounted or bound somewhere (so ".." goes back to the
+     * covered file): false once the member was unmounted and released (".." then stays put).
+     */
+    public boolean isMountRoot() {
+        return mount.parent() != null && qid().path() == mount.rootPath() && !mount.released();
+    }
+
+    /** True when {@code w}'s namespace makes this a union directory with several members. */
+    boolean namespaceUnion(PathWalker w) { return w.isUnion(this); }
+
+    /** True for the head of any member, the namespace root's included. */
+    boolean isHead() { return qid().path() == mount.rootPath(); }
 
     /** A new Chan for the same file (a cloned fid); the caller owns it. */
     public Chan copy() { return new Chan(mount, server().clone(fid)); }
