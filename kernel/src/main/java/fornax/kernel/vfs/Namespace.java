@@ -197,7 +197,7 @@ public final class Namespace {
      * shows what is mounted inside {@code from} through the bind.
      */
     public synchronized Mount bind(Chan from, Chan where, String source, int flags, boolean recursive, boolean readOnly) {
-        if (from.isDir() != where.isDir()) throw new SysError(where.isDir() ? Errno.ENOTDIR : Errno.EISDIR);
+        if (from.isDir() != where.isDir()) throw new SysError(Errno.ENOTDIR);   // either way, as Linux
         if ((flags & MORDER) != MREPL && !where.isDir()) throw new SysError(Errno.ENOTDIR, "a union needs directories");
         Mount m = Mount.bind(from, where.copy(), source, flags & (MORDER | MCREATE), recursive, false, readOnly);
         add(where, m, flags);

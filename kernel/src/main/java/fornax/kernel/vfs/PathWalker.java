@@ -274,7 +274,7 @@ public final class PathWalker implements AutoCloseable {
                     return crossMounts(r);
                 }
                 if (!cur.isMountRoot()) break;   // a released member's head stays put below
-                Chan covered = cur.mount().mountpoint().copy();
+                Chan covered = cur.covered().copy();
                 cur.close();
                 cur = covered;
             }
@@ -289,7 +289,9 @@ public final class PathWalker implements AutoCloseable {
     private Chan crossMounts(Chan c) {
         for (Mount m; (m = ns.mountedOn(c)) != null; ) {
             Chan r = m.rootChan();
-            c.close();
+            Chan mp = m.mountpoint();
+            if (mp != null && mp.mount() != c.mount()) r = r.withVia(c);   // reached by another way: remember it
+            else c.close();
             c = r;
         }
         return c;

@@ -377,7 +377,7 @@ public final class Vfs {
         try {
             while (!cur.sameFile(root)) {
                 if (cur.isMountRoot()) {
-                    Chan covered = cur.mount().mountpoint().copy();
+                    Chan covered = cur.covered().copy();
                     cur.close();
                     cur = covered;
                     continue;
