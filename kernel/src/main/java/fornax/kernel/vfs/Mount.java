@@ -42,6 +42,8 @@ public final class Mount {
     private volatile boolean readOnly;
     private final AtomicInteger refs = new AtomicInteger(1);
     private volatile boolean released;
+    /** The mount point's path as named when made (a file's path cannot be worked out from its fid); null if unknown. */
+    private volatile String where;
 
     private Mount(FileServer server, Fid head, Chan mountpoint, String name, String source, int flags,
                   Mount keyAlias, boolean self, boolean readOnly, boolean bind) {
@@ -106,6 +108,9 @@ public final class Mount {
     }
 
     long rootPath() { return headPath; }
+
+    String where() { return where; }
+    void setWhere(String path) { where = path; }
 
     /** The covered file (borrowed: do not close); null for the root mount. */
     Chan mountpoint() { return mountpoint; }

@@ -42,7 +42,8 @@ public final class NamespaceOps {
             if ((flags & MS_BIND) != 0) {
                 if (source == null) throw new SysError(Errno.EFAULT);
                 try (Chan from = PathWalker.walk(ctx, null, source, PathWalker.FOLLOW)) {
-                    ns.bind(from, where, source, Namespace.MREPL | Namespace.MCREATE, (flags & MS_REC) != 0, false);
+                    ns.bind(from, where, source, Namespace.MREPL | Namespace.MCREATE, (flags & MS_REC) != 0, false)
+                            .setWhere(canonical(ctx, target));
                 }
                 return;
             }
@@ -117,7 +118,8 @@ public final class NamespaceOps {
                 if (w.size() != 2) throw new SysError(Errno.EINVAL, "usage: bind [-abc] new old");
                 try (Chan from = PathWalker.walk(ctx, null, w.get(0), PathWalker.FOLLOW);
                      Chan where = PathWalker.walk(ctx, null, w.get(1), PathWalker.FOLLOW | PathWalker.MOUNTPOINT)) {
-                    ctx.namespace().bind(from, where, canonical(ctx, w.get(0)), flags, true, false);
+                    ctx.namespace().bind(from, where, canonical(ctx, w.get(0)), flags, true, false)
+                            .setWhere(canonical(ctx, w.get(1)));
                 }
             }
             case "mount" -> {
@@ -126,9 +128,8 @@ public final class NamespaceOps {
                 Namespace ns = ctx.namespace();
                 FileServer server = spec.length() == 2 && spec.charAt(0) == '#' ? ns.device(spec.charAt(1))
                         : ns.fileSystem(spec);
-                String type = spec.startsWith("#") ? spec : spec;
                 try (Chan where = PathWalker.walk(ctx, null, w.get(1), PathWalker.FOLLOW | PathWalker.MOUNTPOINT)) {
-                    ns.mount(where, server, type, spec, flags, false);
+                    ns.mount(where, server, spec, spec, flags, false);
                 }
             }
             case "unmount" -> {

@@ -410,6 +410,10 @@ public final class Vfs {
      * "/" for the namespace root, "(unreachable)..." for a mount outside the process root.
      */
     public static String mountPath(FsContext ctx, Mount m) {
+        if (m.mountpoint() != null && !m.mountpoint().isDir()) {
+            if (m.where() == null) throw new SysError(Errno.ENOENT, "a file mount point of unknown name");
+            return m.where();
+        }
         if (m.mountpoint() != null) return pathOf(ctx, m.mountpoint());
         try (Chan r = m.rootChan()) {
             return pathOf(ctx, r);
