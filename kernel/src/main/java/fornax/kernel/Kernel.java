@@ -129,7 +129,11 @@ public final class Kernel implements AutoCloseable {
         rootFs = root;
         DevFs dev = new DevFs(Stat.makedev(0, 5), clock, random, new ConsoleFile(console, 0, config.terminal()),
                 config.terminal());
-        Namespace ns = new Namespace(root, Map.of('|', new PipeFs(Stat.makedev(0, 12), clock, fornax.kernel.mm.PageSource.frames(frames, machine.ram())), 'c', dev));
+        var proc = new fornax.kernel.fs.procfs.ProcFs(Stat.makedev(0, 4), procSource());
+        java.util.concurrent.atomic.AtomicInteger tmpMinor = new java.util.concurrent.atomic.AtomicInteger(100);
+        Namespace ns = new Namespace(root, Map.of('|', new PipeFs(Stat.makedev(0, 12), clock, fornax.kernel.mm.PageSource.frames(frames, machine.ram())), 'c', dev),
+                Map.of("tmpfs", () -> new TmpFs(Stat.makedev(0, tmpMinor.getAndIncrement()), clock, tmpfsBytes, 01777, frames),
+                        "devtmpfs", () -> dev, "proc", () -> proc));
         FsContext boot = FsContext.initial(ns, "/");
         try {
             boot.setUmask(0);
@@ -140,7 +144,7 @@ public final class Kernel implements AutoCloseable {
             }
             Vfs.mkdir(boot, null, "/proc", 0555);
             try (Chan d = Vfs.lookup(boot, null, "/proc", true)) {
-                ns.mount(d, new fornax.kernel.fs.procfs.ProcFs(Stat.makedev(0, 4), procSource()), "proc");
+                ns.mount(d, proc, "proc");
             }
         } finally {
             boot.release();

@@ -192,6 +192,7 @@ final class SysFile {
     /** chmod/chown/utimens on what {@code onPath}/{@code onFd} found; EPERM for files outside the namespace. */
     private static long wstat(OpenFile f, Chan ch, Dir change) {
         if (ch == null) throw new SysError(Errno.EPERM);
+        fornax.kernel.vfs.Vfs.checkWritable(ch);
         ch.server().wstat(ch.fid(), change);
         return 0;
     }
@@ -568,6 +569,7 @@ final class SysFile {
             Dir d = ch.stat();
             if (d.isDir()) throw new SysError(Errno.EISDIR);
             if (!d.isRegular()) throw new SysError(Errno.EINVAL);
+            fornax.kernel.vfs.Vfs.checkWritable(ch);
             ch.server().wstat(ch.fid(), Dir.truncate(size));
             return 0;
         });

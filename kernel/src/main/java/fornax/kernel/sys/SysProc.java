@@ -57,7 +57,7 @@ final class SysProc {
             CLONE_SETTLS = 0x80000, CLONE_PARENT_SETTID = 0x100000, CLONE_CHILD_CLEARTID = 0x200000,
             CLONE_DETACHED = 0x400000, CLONE_CHILD_SETTID = 0x1000000;
     private static final long FORK_FLAGS = 0xFF | CLONE_VM | CLONE_VFORK | CLONE_SETTLS | CLONE_PARENT_SETTID
-            | CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | CLONE_SYSVSEM;
+            | CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | CLONE_SYSVSEM | SysMount.CLONE_NEWNS;
     private static final long THREAD_FLAGS = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD;
 
     /** clone(flags, newsp, parent_tid, tls, child_tid) — the riscv64 argument order. */
@@ -94,6 +94,7 @@ final class SysProc {
         int pid = kernel.processes().allocatePid();
         var childAs = kernel.forkAddressSpace(parent.addressSpace());
         Process child = parent.fork(pid, childAs);
+        if ((flags & SysMount.CLONE_NEWNS) != 0) fornax.kernel.vfs.NamespaceOps.unshare(child.fs());   // its own copy
         Task task = newTask(c, pid, child, flags, newsp, tls);
         byte[] tid = tidBytes(pid);
         try {

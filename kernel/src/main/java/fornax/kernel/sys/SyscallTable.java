@@ -35,6 +35,7 @@ public final class SyscallTable {
         SysPoll.register(this);
         SysFile.register(this);
         SysTimer.register(this);
+        SysMount.register(this);
     }
 
     void add(int nr, String name, Status status, String note, Syscall.Handler h) {

@@ -21,12 +21,20 @@ public final class ChanFile implements OpenFile {
     private final FileServer server;
     /** The path it was opened by, resolved from the process root (Linux's d_path); null if unknown. */
     private final String path;
+    /** For a union directory: the heads of the members after the first (owned); else null. */
+    private final List<Chan> members;
+    /** A union's merged listing, made when read from offset 0; guarded by this. */
+    private List<DirEntry> merged;
 
     /** Takes ownership of {@code chan} and {@code opened} (null for O_PATH). */
     public ChanFile(Chan chan, Fid opened) { this(chan, opened, null); }
 
     /** The same, remembering the canonical path the file was opened by (for /proc/PID/fd). */
-    public ChanFile(Chan chan, Fid opened, String path) {
+    public ChanFile(Chan chan, Fid opened, String path) { this(chan, opened, path, null); }
+
+    /** A union directory: {@code members} (taken) are the heads of the members after the first. */
+    ChanFile(Chan chan, Fid opened, String path, List<Chan> members) {
+        this.members = members;
         this.chan = chan;
         this.io = opened;
         this.server = chan.server();
@@ -80,7 +88,48 @@ public final class ChanFile implements OpenFile {
     public boolean sharesPages() { return io != null && server.sharesPages(io); }
 
     /** Directory entries from {@code offset} (see {@link FileServer#readdir}); EBADF for O_PATH. */
-    public List<DirEntry> readdir(long offset, int max) { return server.readdir(io(), offset, max); }
+    public List<DirEntry> readdir(long offset, int max) {
+        if (members == null) return server.readdir(io(), offset, max);
+        List<DirEntry> all;
+        synchronized (this) {
+            if (merged == null || offset == 0) merged = mergeUnion();
+            all = merged;
+        }
+        if (offset < 0 || offset >= all.size()) return List.of();
+        return List.copyOf(all.subList((int) offset, (int) Math.min(all.size(), offset + Math.max(max, 1))));
+    }
+
+    /**
+     * A union's entries: each member's in member order, a name listed once (the first member that
+     * has it wins, as a walk finds it). Offsets become positions in this list.
+     */
+    private List<DirEntry> mergeUnion() {
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        java.util.ArrayList<DirEntry> out = new java.util.ArrayList<>();
+        addAll(server, io(), seen, out);
+        for (Chan m : members) {
+            Fid f = m.server().clone(m.fid());
+            try {
+                m.server().open(f, OpenFlags.O_RDONLY | OpenFlags.O_DIRECTORY);
+                addAll(m.server(), f, seen, out);
+            } catch (SysError e) {
+                // a member that can no longer be read (removed, unmounted) adds nothing
+            } finally {
+                m.server().clunk(f);
+            }
+        }
+        return out;
+    }
+
+    private static void addAll(FileServer s, Fid f, java.util.Set<String> seen, List<DirEntry> out) {
+        long off = 0;
+        for (List<DirEntry> batch; !(batch = s.readdir(f, off, 256)).isEmpty(); ) {
+            for (DirEntry e : batch) {
+                off = e.next();
+                if (seen.add(e.name())) out.add(new DirEntry(e.name(), e.ino(), e.type(), out.size() + 1));
+            }
+        }
+    }
 
     public Dir dir() { return server.stat(chan.fid()); }
 
@@ -106,6 +155,7 @@ public final class ChanFile implements OpenFile {
             if (io != null) server.clunk(io);
         } finally {
             chan.close();
+            if (members != null) for (Chan m : members) m.close();
         }
     }
 }

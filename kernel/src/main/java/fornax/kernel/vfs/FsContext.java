@@ -4,20 +4,22 @@ import fornax.kernel.sys.Errno;
 import fornax.kernel.sys.SysError;
 
 /**
- * A process's place in the file tree (Linux's fs_struct): its namespace, root directory, working
+ * A process's place in the file tree (Linux's fs_struct plus Plan 9's pgrp): its namespace, root directory, working
  * directory and umask. Path walks start at {@link #root()} for absolute paths and {@link #cwd()}
- * for relative ones. fork gives the child a {@link #fork() copy}; CLONE_FS threads share one.
+ * for relative ones. fork gives the child a {@link #fork() copy} that shares the namespace (Plan 9
+ * and Linux both share it unless asked); CLONE_FS threads share one context, and so one namespace.
  *
  * <p>Ownership: the context owns its root and cwd Chans. The getters return copies the caller
  * owns and must close, so a concurrent chdir in another thread never clunks a Chan a walk is
  * using. Setters take ownership of the Chan passed in and close the one they replace.
  *
- * <p>Locking: {@code this} guards root, cwd, umask and the released flag. Never held while
+ * <p>Locking: {@code this} guards the namespace, root, cwd, umask and the released flag. Never held while
  * calling a file server except to clone or clunk (servers take only their own locks).
  */
 public final class FsContext {
-    private final Namespace ns;
     // guarded by this
+    /** The namespace (shared with fork children until one of them unshares); one use counted in it. */
+    private Namespace ns;
     private Chan root, cwd;
     private int umask = 022;
     private boolean released;
@@ -30,6 +32,7 @@ public final class FsContext {
     private String cwdPath;
     private long cwdGeneration;
 
+    /** Takes one use of {@code ns} (the caller retained it). */
     private FsContext(Namespace ns, Chan root, Chan cwd, int umask) {
         this.ns = ns;
         this.root = root;
@@ -42,12 +45,29 @@ public final class FsContext {
      * working directory; ENOENT/ENOTDIR if it does not name a directory.
      */
     public static FsContext initial(Namespace ns, String cwdPath) {
+        ns.retain();
         FsContext ctx = new FsContext(ns, ns.root(), ns.root(), 022);
         ctx.setCwd(PathWalker.walk(ctx, null, cwdPath, PathWalker.FOLLOW | PathWalker.DIRECTORY));
         return ctx;
     }
 
-    public Namespace namespace() { return ns; }
+    /** The namespace paths are resolved in (it may be replaced by unshare; do not cache it long). */
+    public synchronized Namespace namespace() { return ns; }
+
+    /**
+     * Replaces the namespace with {@code fresh} (unshare(CLONE_NEWNS), clone with CLONE_NEWNS,
+     * nsctl "clear"), taking the use its creator holds. Root and working directory stay: their
+     * Chans name the same files in the new namespace (Plan 9 keeps slash and dot too).
+     */
+    public void setNamespace(Namespace fresh) {
+        Namespace old;
+        synchronized (this) {
+            if (released) { fresh.release(); checkLive(); }
+            old = ns;
+            ns = fresh;
+        }
+        old.release();
+    }
 
     /** A copy of the root directory Chan; the caller closes it. */
     public synchronized Chan root() {
@@ -127,6 +147,7 @@ public final class FsContext {
     /** fork: a new context with copies of root and cwd, same umask and namespace. */
     public synchronized FsContext fork() {
         checkLive();
+        ns.retain();
         FsContext child = new FsContext(ns, root.copy(), cwd.copy(), umask);
         child.cwdPath = cwdPath;
         return child;
@@ -135,14 +156,17 @@ public final class FsContext {
     /** Process exit: clunks root and cwd. Later calls fail with EBADF; a second release does nothing. */
     public void release() {
         Chan r, c;
+        Namespace n;
         synchronized (this) {
             if (released) return;
             released = true;
             r = root;
             c = cwd;
+            n = ns;
         }
         r.close();
         c.close();
+        n.release();
     }
 
     private void checkLive() {

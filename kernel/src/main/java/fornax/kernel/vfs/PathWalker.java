@@ -4,6 +4,7 @@ import fornax.kernel.sys.Errno;
 import fornax.kernel.sys.SysError;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 
 /**
  * Path resolution (Linux's namei, Plan 9's namec): turns a path into a {@link Chan}, walking one
@@ -38,6 +39,11 @@ public final class PathWalker implements AutoCloseable {
      * costs a getcwd of its starting directory; absolute ones cost nothing extra.
      */
     public static final int NAMED = 4;
+    /**
+     * Do not go past a mount point at the last component (Plan 9's Amount): the result is the
+     * covered file itself, as bind, mount and unmount of a union need.
+     */
+    public static final int MOUNTPOINT = 8;
     public static final int MAX_SYMLINKS = 40, NAME_MAX = 255, PATH_MAX = 4096;
 
     /** What the last component of a path is, for calls that act on a name in a directory. */
@@ -87,6 +93,7 @@ public final class PathWalker implements AutoCloseable {
         split(path, comps);
         boolean trailing = path.endsWith("/");
         Chan cur = start(at, path);
+        if (!comps.isEmpty() || (flags & MOUNTPOINT) == 0) cur = crossMounts(cur);
         Deque<String> names = null;
         lastPath = null;
         try {
@@ -103,11 +110,11 @@ public final class PathWalker implements AutoCloseable {
                     if (names != null) names.pollLast();
                     continue;
                 }
-                Chan next = lookup(cur, name);
+                Chan next = last && (flags & MOUNTPOINT) != 0 ? lookupHere(cur, name) : lookup(cur, name);
                 if (next.isSymlink() && (!last || trailing || (flags & FOLLOW) != 0)) {
                     String target = readLink(next);
                     if (target.startsWith("/")) {
-                        Chan r = root.copy();
+                        Chan r = crossMounts(root.copy());
                         cur.close();
                         cur = r;
                         if (names != null) names.clear();
@@ -165,9 +172,47 @@ public final class PathWalker implements AutoCloseable {
 
     /**
      * Entry {@code name} of directory {@code dir} (borrowed), past any mounts on it; symlinks are
-     * not followed. ENOENT if missing.
+     * not followed. In a union directory the members are tried in order and the first that has the
+     * name wins. ENOENT if missing.
      */
-    public Chan lookup(Chan dir, String name) { return crossMounts(dir.step(name)); }
+    public Chan lookup(Chan dir, String name) { return crossMounts(lookupHere(dir, name)); }
+
+    /** True if {@code dir} (borrowed) heads a member of a union of several members. */
+    boolean isUnion(Chan dir) { return ns.unionAt(dir) != null; }
+
+    /** {@link #lookup} without going past a mount on the entry found. */
+    Chan lookupHere(Chan dir, String name) {
+        List<Mount> u = ns.unionAt(dir);
+        if (u == null) return dir.step(name);
+        SysError first = null;
+        for (Mount m : u) {
+            try (Chan head = m.rootChan()) {
+                return head.step(name);
+            } catch (SysError e) {
+                if (e.errno() != Errno.ENOENT) throw e;
+                if (first == null) first = e;
+            }
+        }
+        throw first;
+    }
+
+    /**
+     * The member of the union {@code dir} (borrowed) heads where a new name goes: {@code dir}
+     * itself outside a union, else the first member made with MCREATE. EACCES when no member
+     * allows creation (Plan 9's "mounted directory forbids creation"; Linux has no such case, and
+     * EACCES is what a directory that forbids adding names gives). The result is the caller's.
+     */
+    public Chan createDir(Chan dir) {
+        List<Mount> u = ns.unionAt(dir);
+        if (u == null) {
+            Mount m = dir.mount();
+            if (dir.isMountRoot() && (m.flags() & Namespace.MCREATE) == 0)
+                throw new SysError(Errno.EACCES, "mounted directory forbids creation");
+            return dir.copy();
+        }
+        for (Mount m : u) if ((m.flags() & Namespace.MCREATE) != 0) return m.rootChan();
+        throw new SysError(Errno.EACCES, "mounted directory forbids creation");
+    }
 
     /**
      * Reads symlink {@code link} for following it, counting it against {@value #MAX_SYMLINKS}, and
@@ -226,13 +271,14 @@ public final class PathWalker implements AutoCloseable {
                 if (cur.sameFile(root)) {
                     Chan r = cur;
                     cur = null;
-                    return r;
+                    return crossMounts(r);
                 }
-                if (!cur.isMountRoot()) break;
-                Chan covered = cur.mount().mountpoint().copy();
+                if (!cur.isMountRoot()) break;   // a released member's head stays put below
+                Chan covered = cur.covered().copy();
                 cur.close();
                 cur = covered;
             }
+            if (cur.isHead() && cur.mount().parent() != null) return cur.copy();   // unmounted: no way up
             return crossMounts(cur.step(".."));
         } finally {
             if (cur != null) cur.close();
@@ -243,7 +289,9 @@ public final class PathWalker implements AutoCloseable {
     private Chan crossMounts(Chan c) {
         for (Mount m; (m = ns.mountedOn(c)) != null; ) {
             Chan r = m.rootChan();
-            c.close();
+            Chan mp = m.mountpoint();
+            if (mp != null && mp.mount() != c.mount()) r = r.withVia(c);   // reached by another way: remember it
+            else c.close();
             c = r;
         }
         return c;

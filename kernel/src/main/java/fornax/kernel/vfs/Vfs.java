@@ -67,10 +67,14 @@ public final class Vfs {
                 return f;
             }
             if (c.isDir() && OpenFlags.writable(flags)) throw new SysError(Errno.EISDIR);
+            if ((OpenFlags.writable(flags) || (flags & O_TRUNC) != 0) && c.stat().isRegular()) checkWritable(c);
             if ((flags & O_TRUNC) != 0 && c.stat().isRegular()) c.server().wstat(c.fid(), Dir.truncate(0));
+            List<Mount> union = c.isDir() ? ctx.namespace().unionAt(c) : null;
             Chan owned = c;
             c = null;
-            return openChan(owned, flags | O_LARGEFILE, name);
+            ChanFile f = openChan(owned, flags | O_LARGEFILE, name);
+            if (union == null) return f;
+            return unionFile(f, union, flags);
         } finally {
             if (c != null) c.close();
         }
@@ -98,7 +102,10 @@ public final class Vfs {
                 if (child == null) {
                     if (p.trailingSlash()) throw new SysError(Errno.EISDIR);
                     int perm = mode & Dir.PERMS & ~ctx.umask();
-                    return new Chan(p.dir().mount(), p.dir().server().create(p.dir().fid(), p.name(), Dir.S_IFREG | perm, null));
+                    try (Chan d = w.createDir(p.dir())) {
+                        checkWritable(d);
+                        return new Chan(d.mount(), d.server().create(d.fid(), p.name(), Dir.S_IFREG | perm, null));
+                    }
                 }
                 if ((flags & O_EXCL) != 0) {
                     child.close();
@@ -155,6 +162,29 @@ public final class Vfs {
         }
     }
 
+    /**
+     * Turns the opened first member {@code f} (taken) of {@code union} into a file that lists the
+     * whole union. The members' heads are taken now; the others are opened when listed.
+     */
+    private static ChanFile unionFile(ChanFile f, List<Mount> union, int flags) {
+        List<Chan> others = new ArrayList<>();
+        boolean past = false;
+        try {
+            for (Mount m : union) {
+                if (m == f.chan().mount()) { past = true; continue; }
+                if (past) others.add(m.rootChan());
+            }
+            Fid io = f.chan().server().clone(f.chan().fid());
+            f.chan().server().open(io, flags | O_LARGEFILE);
+            ChanFile u = new ChanFile(f.chan().copy(), io, f.path(), List.copyOf(others));
+            others = null;
+            return u;
+        } finally {
+            if (others != null) for (Chan c : others) c.close();
+            f.close();
+        }
+    }
+
     /** Opens Chan {@code c} (taking ownership) as a ChanFile named {@code name} (null: no name). */
     private static ChanFile openChan(Chan c, int flags, String name) {
         Fid opened = null;
@@ -180,20 +210,48 @@ public final class Vfs {
 
     /** mkdir(2): {@code mode} before the umask. */
     public static void mkdir(FsContext ctx, Chan at, String path, int mode) {
-        try (Parent p = PathWalker.walkParent(ctx, at, path)) {
+        try (PathWalker w = new PathWalker(ctx); Parent p = w.parent(at, path)) {
             if (p.kind() != Last.NORMAL) throw new SysError(Errno.EEXIST);
             int perm = mode & (0777 | Dir.S_ISVTX) & ~ctx.umask();
-            p.dir().server().clunk(p.dir().server().create(p.dir().fid(), p.name(), Dir.S_IFDIR | perm, null));
+            createIn(w, p, Dir.S_IFDIR | perm, null);
         }
+    }
+
+    /**
+     * Creates {@code p}'s name in its directory, or in a union in the member that takes creates
+     * (EEXIST if any member has the name), and clunks the new fid. EROFS on a read-only mount.
+     */
+    private static void createIn(PathWalker w, Parent p, int mode, String target) {
+        Chan existing = null;
+        if (p.dir().namespaceUnion(w)) {
+            try {
+                existing = w.lookupHere(p.dir(), p.name());
+            } catch (SysError e) {
+                if (e.errno() != Errno.ENOENT) throw e;
+            }
+            if (existing != null) {
+                existing.close();
+                throw new SysError(Errno.EEXIST);
+            }
+        }
+        try (Chan d = w.createDir(p.dir())) {
+            checkWritable(d);
+            d.server().clunk(d.server().create(d.fid(), p.name(), mode, target));
+        }
+    }
+
+    /** EROFS when {@code c} was reached through a read-only mount. */
+    public static void checkWritable(Chan c) {
+        if (c.mount().readOnly()) throw new SysError(Errno.EROFS);
     }
 
     /** symlink(2): a new link at {@code path} holding {@code target}. */
     public static void symlink(FsContext ctx, String target, Chan at, String path) {
         if (target.isEmpty()) throw new SysError(Errno.ENOENT);
         if (target.length() >= PathWalker.PATH_MAX) throw new SysError(Errno.ENAMETOOLONG);
-        try (Parent p = PathWalker.walkParent(ctx, at, path)) {
+        try (PathWalker w = new PathWalker(ctx); Parent p = w.parent(at, path)) {
             createName(p);
-            p.dir().server().clunk(p.dir().server().create(p.dir().fid(), p.name(), Dir.S_IFLNK | 0777, target));
+            createIn(w, p, Dir.S_IFLNK | 0777, target);
         }
     }
 
@@ -205,6 +263,7 @@ public final class Vfs {
             createName(p);
             if (target.isDir()) throw new SysError(Errno.EPERM);
             if (target.mount() != p.dir().mount()) throw new SysError(Errno.EXDEV);
+            checkWritable(p.dir());
             target.server().link(target.fid(), p.dir().fid(), p.name());
         }
     }
@@ -230,18 +289,21 @@ public final class Vfs {
 
     /** unlink(2) and rmdir(2) ({@code directory}). */
     public static void unlink(FsContext ctx, Chan at, String path, boolean directory) {
-        try (Parent p = PathWalker.walkParent(ctx, at, path)) {
+        try (PathWalker w = new PathWalker(ctx); Parent p = w.parent(at, path)) {
             switch (p.kind()) {
                 case ROOT -> throw new SysError(directory ? Errno.EBUSY : Errno.EISDIR);
                 case DOT -> throw new SysError(directory ? Errno.EINVAL : Errno.EISDIR);
                 case DOTDOT -> throw new SysError(directory ? Errno.ENOTEMPTY : Errno.EISDIR);
                 case NORMAL -> { }
             }
-            try (Chan child = p.dir().step(p.name())) {
+            try (Chan child = w.lookupHere(p.dir(), p.name());
+                 Chan dir = child.mount() == p.dir().mount() ? p.dir().copy() : child.mount().rootChan()) {
                 if (ctx.namespace().mountedOn(child) != null) throw new SysError(Errno.EBUSY);
                 if (p.trailingSlash() && !child.isDir()) throw new SysError(Errno.ENOTDIR);
+                checkWritable(dir);
+                // in a union the name goes from the member that has it
+                dir.server().remove(dir.fid(), p.name(), directory);
             }
-            p.dir().server().remove(p.dir().fid(), p.name(), directory);
         }
     }
 
@@ -252,6 +314,7 @@ public final class Vfs {
              Parent n = w.parent(newAt, newPath)) {
             if (o.kind() != Last.NORMAL || n.kind() != Last.NORMAL) throw new SysError(Errno.EBUSY);
             if (o.dir().mount() != n.dir().mount()) throw new SysError(Errno.EXDEV);
+            checkWritable(o.dir());
             try (Chan from = o.dir().step(o.name())) {
                 if (ctx.namespace().mountedOn(from) != null) throw new SysError(Errno.EBUSY);
                 if ((o.trailingSlash() || n.trailingSlash()) && !from.isDir()) throw new SysError(Errno.ENOTDIR);
@@ -314,12 +377,12 @@ public final class Vfs {
         try {
             while (!cur.sameFile(root)) {
                 if (cur.isMountRoot()) {
-                    Chan covered = cur.mount().mountpoint().copy();
+                    Chan covered = cur.covered().copy();
                     cur.close();
                     cur = covered;
                     continue;
                 }
-                if (cur.mount().parent() == null && cur.qid().path() == cur.mount().rootPath()) {
+                if (cur.isHead()) {   // the namespace root, or a member no longer mounted
                     unreachable = true;
                     break;
                 }
@@ -347,6 +410,10 @@ public final class Vfs {
      * "/" for the namespace root, "(unreachable)..." for a mount outside the process root.
      */
     public static String mountPath(FsContext ctx, Mount m) {
+        if (m.mountpoint() != null && !m.mountpoint().isDir()) {
+            if (m.where() == null) throw new SysError(Errno.ENOENT, "a file mount point of unknown name");
+            return m.where();
+        }
         if (m.mountpoint() != null) return pathOf(ctx, m.mountpoint());
         try (Chan r = m.rootChan()) {
             return pathOf(ctx, r);

@@ -15,9 +15,20 @@
  *       and append/ioctl. Local servers are called directly; errors are SysErrors with errnos.
  *   <li>{@link fornax.kernel.vfs.Fid}: a server's handle, with the 9P protocol states
  *       WALKED → OPEN → CLUNKED written down and checked; every fid is clunked exactly once.
- *   <li>{@link fornax.kernel.vfs.Chan} and {@link fornax.kernel.vfs.Mount}: a fid plus the mount
- *       it was reached through; {@link fornax.kernel.vfs.Namespace}: the mount table (Linux-shaped
- *       now, ready for Plan 9 union binds) and the device table ('|' pipes, 'c' devices).
+ *   <li>{@link fornax.kernel.vfs.Chan} and {@link fornax.kernel.vfs.Mount}: a fid plus the union
+ *       member it was reached through (and, past a recursive bind, the crossing it came by, so ".."
+ *       goes back that way); {@link fornax.kernel.vfs.Namespace}: Plan 9's mount table — a mount
+ *       point (mount + qid path) maps to an ordered union of members made with MREPL / MBEFORE /
+ *       MAFTER / MCREATE; walks try members in order, a union lists members' entries in order with
+ *       a name once, create goes to the first MCREATE member (EACCES if none) — plus the device
+ *       table ('|' pipes, 'c' devices) and the file systems mountable by type.
+ *   <li>Each process's {@link fornax.kernel.vfs.FsContext} holds its namespace: shared on fork,
+ *       copied by unshare/clone CLONE_NEWNS, started clean by nsctl "clear" (RFCNAMEG).
+ *       {@link fornax.kernel.vfs.NamespaceOps}: mount(2)/umount2(2) (MS_BIND, MS_REC, MS_MOVE,
+ *       MS_REMOUNT|MS_RDONLY, types) and the Plan 9 commands of /proc/PID/nsctl
+ *       ({@code bind [-abc] new old}, {@code mount [-abc] spec old}, {@code unmount [new] old},
+ *       {@code clear}) and the /proc/PID/ns listing. Read-only members make writes EROFS
+ *       ({@link fornax.kernel.vfs.Vfs#checkWritable}). See docs/namespaces.md.
  *   <li>{@link fornax.kernel.vfs.PathWalker}: namei — symlinks (40), "..", mounts, trailing
  *       slashes, name limits. {@link fornax.kernel.vfs.Vfs}: the path calls as mechanism.
  *   <li>{@link fornax.kernel.vfs.FsContext}: a process's root, cwd and umask.
@@ -29,7 +40,8 @@
  * <p>Lock order (outermost first; servers document their own internals):
  * <pre>
  *   FileDescription (held across a whole transfer on a seekable file)
- *     FsContext, Namespace (only to clone/clunk root, cwd, mount roots)
+ *     FsContext → Namespace (only to clone/clunk root, cwd, mount heads; a namespace's table is
+ *                            read without a lock)
  *       file-server locks: TmpFs tree → TmpNode → Fid;  DevFs → Fid;  Pipe (leaf; waits release it);
  *                          HostFs names → HostFid → HostFile
  *     AddressSpace → FrameAllocator (copying to and from user memory)

@@ -38,7 +38,10 @@ public final class TestFs {
         };
         dev = new DevFs(Stat.makedev(0, 5), now::get, new Random(1), console, true);
         pipes = new PipeFs(Stat.makedev(0, 12), now::get);
-        ns = new Namespace(root, Map.of('|', pipes, 'c', dev));
+        java.util.concurrent.atomic.AtomicInteger minor = new java.util.concurrent.atomic.AtomicInteger(100);
+        ns = new Namespace(root, Map.of('|', pipes, 'c', dev), Map.of(
+                "tmpfs", () -> new TmpFs(Stat.makedev(0, minor.getAndIncrement()), now::get, tmpfsBytes, 01777),
+                "devtmpfs", () -> dev));
         FsContext boot = FsContext.initial(ns, "/");
         boot.setUmask(0);
         Vfs.mkdir(boot, null, "/tmp", 01777);

@@ -114,7 +114,9 @@ public final class ProcFs implements FileServer {
             new Entry("mounts", -1, RO),
             new Entry("cwd", -1, LNK),
             new Entry("root", -1, LNK),
-            new Entry("exe", -1, LNK));
+            new Entry("exe", -1, LNK),
+            new Entry("ns", -1, RO),
+            new Entry("nsctl", -1, Dir.S_IFREG | 0200));
     static final int TASK = 0, FDDIR = 1;
 
     /** readdir offset of the first pid in /proc: pids sit at PID_BASE + pid, so resuming survives exits. */
@@ -314,6 +316,10 @@ public final class ProcFs implements FileServer {
             int i = (int) n.index();
             if (STATIC.get(i).mode() == RW) throw new SysError(Errno.EPERM, STATIC.get(i).name() + " cannot be changed yet");
             throw new SysError(Errno.EIO, "no write operation");
+        }
+        if (PER_PROCESS.get((int) n.index()).name().equals("nsctl")) {
+            ProcessFiles.controlNamespace(process(n), new String(buf, off, len, StandardCharsets.ISO_8859_1));
+            return len;
         }
         if (!PER_PROCESS.get((int) n.index()).name().equals("comm")) throw new SysError(Errno.EINVAL, "no write operation");
         Task t = task(n);

@@ -57,6 +57,8 @@ final class ProcessFiles {
             case "environ" -> latin1(userBlock(p, false));
             case "comm" -> comm(p, t) + "\n";
             case "mounts" -> mounts(p);
+            case "ns" -> p.hasExited() ? "" : fornax.kernel.vfs.NamespaceOps.list(p.fs());
+            case "nsctl" -> throw new SysError(Errno.EACCES, "nsctl is write-only");
             default -> throw new SysError(Errno.EINVAL, name + " is not a file");
         };
     }
@@ -330,12 +332,23 @@ final class ProcessFiles {
 
     // ------------------------------------------------------------------ mounts
 
+    /**
+     * A write to /proc/PID/nsctl: each line is a Plan 9 namespace command run in process
+     * {@code p}'s context (see {@link fornax.kernel.vfs.NamespaceOps#control}); the first failing
+     * line's error is the write's. ESRCH once the process has exited.
+     */
+    static void controlNamespace(Process p, String text) {
+        if (p.hasExited()) throw new SysError(Errno.ESRCH);
+        for (String line : text.split("\n")) fornax.kernel.vfs.NamespaceOps.control(p.fs(), line);
+    }
+
     /** /proc/PID/mounts: the process's namespace, paths from its root, in mount order. */
     private String mounts(Process p) {
         if (p.hasExited()) return "";
         FsContext fs = p.fs();
         StringBuilder b = new StringBuilder();
         for (Mount m : fs.namespace().mounts()) {
+            if (m.isSelf()) continue;   // a union's stand-in for the covered directory: not a mount
             String where;
             try {
                 where = Vfs.mountPath(fs, m);
@@ -346,7 +359,7 @@ final class ProcessFiles {
             boolean root = m.parent() == null;
             String type = root ? "rootfs" : m.name();
             long flags = m.server().statfs().flags();
-            StringBuilder opts = new StringBuilder((flags & 1) != 0 ? "ro" : "rw");
+            StringBuilder opts = new StringBuilder((flags & 1) != 0 || m.readOnly() ? "ro" : "rw");
             if ((flags & 0x2) != 0) opts.append(",nosuid");
             if ((flags & 0x4) != 0) opts.append(",nodev");
             if ((flags & 0x8) != 0) opts.append(",noexec");
