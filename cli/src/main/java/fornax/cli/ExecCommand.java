@@ -1,7 +1,6 @@
 package fornax.cli;
 
 import fornax.kernel.ExecException;
-import fornax.kernel.Kernel;
 import fornax.kernel.KernelConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,28 +30,29 @@ final class ExecCommand implements Callable<Integer> {
     List<String> args = new ArrayList<>();
 
     @Override public Integer call() {
-        KernelConfig config;
-        try {
-            config = Main.consoleConfig(cpus, memory);
-        } catch (IllegalArgumentException e) {
-            Main.stderr.println("fornax: " + e.getMessage());
-            return 2;
-        }
         List<String> argv = new ArrayList<>();
         argv.add(program.toString());
         argv.addAll(args);
         List<String> envp = List.of("PATH=/bin:/usr/bin:/sbin:/usr/sbin", "HOME=/tmp", "TERM=" + Main.hostTerm());
-        try (Kernel kernel = Kernel.boot(config)) {
-            long start = System.nanoTime();
-            int status = kernel.exec(program, argv, envp);
-            if (stats) {
-                double secs = (System.nanoTime() - start) / 1e9;
-                long insns = kernel.instructionsRetired();
-                Main.stderr.printf("fornax: %d instructions in %.3f s = %.1f MIPS%n", insns, secs, insns / secs / 1e6);
-                for (long[] call : kernel.syscalls().unimplementedCalls())
-                    Main.stderr.printf("fornax: unimplemented syscall %d called %d times (ENOSYS)%n", call[0], call[1]);
-            }
+        List<String> report = new ArrayList<>();   // printed once the host terminal is itself again
+        try {
+            int status = Main.withConsole(cpus, memory, kernel -> {
+                long start = System.nanoTime();
+                int st = kernel.exec(program, argv, envp);
+                if (stats) {
+                    double secs = (System.nanoTime() - start) / 1e9;
+                    long insns = kernel.instructionsRetired();
+                    report.add(String.format("fornax: %d instructions in %.3f s = %.1f MIPS", insns, secs, insns / secs / 1e6));
+                    for (long[] call : kernel.syscalls().unimplementedCalls())
+                        report.add(String.format("fornax: unimplemented syscall %d called %d times (ENOSYS)", call[0], call[1]));
+                }
+                return st;
+            });
+            report.forEach(Main.stderr::println);
             return status;
+        } catch (IllegalArgumentException e) {
+            Main.stderr.println("fornax: " + e.getMessage());
+            return 2;
         } catch (ExecException e) {
             Main.stderr.println("fornax: " + e.getMessage());
             return 126;

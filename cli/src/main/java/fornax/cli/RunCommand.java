@@ -1,7 +1,6 @@
 package fornax.cli;
 
 import fornax.kernel.ExecException;
-import fornax.kernel.Kernel;
 import fornax.kernel.KernelConfig;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -47,11 +46,11 @@ class RunCommand implements Callable<Integer> {
         String path = argv.getFirst().contains("/") ? argv.getFirst()
                 : argv.getFirst().equals("sh") && argv.size() > 1 && argv.get(1).equals("-c") ? "/bin/sh"
                 : "/bin/" + argv.getFirst();
-        return boot(cpus, memory, image, path, argv, false);
+        return boot(cpus, memory, image, path, argv);
     }
 
     /** Boots on the root image (building it if needed) and runs {@code path}; returns its status. */
-    static int boot(int cpus, long memory, Path image, String path, List<String> argv, boolean interactive) {
+    static int boot(int cpus, long memory, Path image, String path, List<String> argv) {
         Path root = image != null ? image : ImageCommand.defaultCache().resolve("rootfs.cpio");
         if (image == null && !Files.isRegularFile(root)) {
             Main.stderr.println("fornax: no root image yet; building it (./fornax image)...");
@@ -66,22 +65,17 @@ class RunCommand implements Callable<Integer> {
         }
         List<String> env = new ArrayList<>(ENV);
         env.add("TERM=" + Main.hostTerm());
-        KernelConfig config;
         try {
-            config = Main.consoleConfig(cpus, memory);
+            return Main.withConsole(cpus, memory, kernel -> {
+                kernel.loadRootImage(root);
+                return kernel.run(path, argv, env);
+            });
         } catch (IllegalArgumentException e) {
             Main.stderr.println("fornax: " + e.getMessage());
             return 2;
-        }
-        HostTerminal tty = config.terminal() && interactive ? HostTerminal.characterMode() : null;
-        try (Kernel kernel = Kernel.boot(config)) {
-            kernel.loadRootImage(root);
-            return kernel.run(path, argv, env);
         } catch (ExecException e) {
             Main.stderr.println("fornax: " + e.getMessage());
             return 127;
-        } finally {
-            if (tty != null) tty.close();
         }
     }
 

@@ -16,6 +16,8 @@
  *   FileDescription (a seekable transfer)
  *     FsContext, Namespace
  *       file servers (TmpFs tree → TmpNode → Fid; DevFs → Fid; Pipe)
+ *         Tty.writeLock → Tty → ProcessTable → Process   (the console terminal, dev.tty)
+ *           LineDiscipline → UartDriver (tx/rx locks) → device monitors → Plic; PollQueue (leaf)
  *         ConsoleFile → UartDriver (tx/rx locks) → device monitors → Plic
  *     AddressSpace → FrameAllocator
  *   FdTable (leaf)

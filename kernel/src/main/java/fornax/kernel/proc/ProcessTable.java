@@ -119,6 +119,23 @@ public final class ProcessTable {
         for (Process q : byPid.values()) if (q.sid == sid) q.tty = null;
     }
 
+    /** TIOCNOTTY by a process that does not lead its session: only {@code p} loses its terminal. */
+    public synchronized void clearControllingTerminal(Process p) { p.tty = null; }
+
+    /**
+     * Whether process group {@code pgid} is orphaned (POSIX; Linux's will_become_orphaned_pgrp):
+     * no live member has a parent in a different group of the same session. A parent that is
+     * init does not count, as on Linux. A group with no members is orphaned.
+     */
+    public synchronized boolean orphanedGroup(int pgid) {
+        for (Process q : byPid.values()) {
+            if (q.pgid != pgid || q.zombie) continue;
+            Process parent = q.parent;
+            if (parent != null && parent != init && parent.pgid != pgid && parent.sid == q.sid) return false;
+        }
+        return true;
+    }
+
     public synchronized Process get(int pid) { return byPid.get(pid); }
 
     public synchronized int count() { return byPid.size(); }

@@ -2,21 +2,25 @@ package fornax.kernel.sys;
 
 import fornax.kernel.vfs.FileDescription;
 import fornax.kernel.vfs.OpenFile;
+import fornax.kernel.vfs.PollQueue;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.concurrent.locks.LockSupport;
 
 /** ppoll(2): readiness of descriptors, waiting up to a timeout. */
 final class SysPoll {
     private SysPoll() { }
 
     static final int MAX_FDS = 1024;
-    /** How often a waiting ppoll looks again (files have no readiness callbacks yet). */
-    private static final long RECHECK_NANOS = 2_000_000L;
+    /**
+     * A waiting ppoll is woken by {@link PollQueue} when a file's readiness changes; it also looks
+     * again this often, for files that cannot tell (the console of a host that is not a terminal).
+     */
+    private static final long RECHECK_NANOS = 20_000_000L;
 
     static void register(SyscallTable t) {
-        t.partial(73, "ppoll", "files, pipes and the console report ready for what is asked (a read may then "
-                + "block); readiness is re-checked every 2 ms while waiting; the signal mask applies for the call",
+        t.partial(73, "ppoll", "the console terminal reports true readiness (a line in canonical mode, VMIN "
+                + "bytes in raw mode) and wakes waiters when it changes; regular files and pipes report ready "
+                + "for what is asked (a pipe read may then block); the signal mask applies for the call",
                 SysPoll::ppoll);
     }
 
@@ -38,6 +42,7 @@ final class SysPoll {
         }
         try {
             for (;;) {
+                long seen = PollQueue.generation();   // before the checks: a change during them is not lost
                 int ready = 0;
                 for (int i = 0; i < nfds; i++) {
                     int fd = b.getInt(8 * i);
@@ -68,7 +73,12 @@ final class SysPoll {
                 }
                 if ((c.process().pending() & ~c.task().signalMask) != 0 || Thread.interrupted())
                     throw new SysError(Errno.EINTR);
-                LockSupport.parkNanos(Math.min(RECHECK_NANOS, deadline - System.nanoTime()));
+                try {
+                    PollQueue.await(seen, Math.min(RECHECK_NANOS, deadline - System.nanoTime()));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new SysError(Errno.EINTR);
+                }
             }
         } finally {
             c.task().signalMask = savedMask;

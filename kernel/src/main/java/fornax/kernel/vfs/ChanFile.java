@@ -61,6 +61,8 @@ public final class ChanFile implements OpenFile {
         return server.ioctl(io(), request, arg, user);
     }
 
+    @Override public int poll(int events) { return io == null ? OpenFile.POLLNVAL : server.poll(io, events); }
+
     /** Directory entries from {@code offset} (see {@link FileServer#readdir}); EBADF for O_PATH. */
     public List<DirEntry> readdir(long offset, int max) { return server.readdir(io(), offset, max); }
 

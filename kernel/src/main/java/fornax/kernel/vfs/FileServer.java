@@ -133,6 +133,16 @@ public interface FileServer {
         throw new SysError(Errno.ENOTTY);
     }
 
+    /**
+     * poll readiness of an OPEN fid (see {@link OpenFile#poll}). The default, for files that never
+     * block, is "ready for what is asked". A server whose readiness can change calls
+     * {@link PollQueue#changed()} when it does.
+     */
+    default int poll(Fid fid, int events) {
+        fid.checkOpen();
+        return events & (OpenFile.POLLIN | OpenFile.POLLOUT);
+    }
+
     /** Makes the file's data durable (fid WALKED or OPEN); memory-backed servers have nothing to do. */
     default void fsync(Fid fid) { fid.checkLive(); }
 

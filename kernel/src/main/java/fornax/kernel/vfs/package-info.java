@@ -4,7 +4,7 @@
  *
  * <pre>
  *   fd ──► FdTable ──► FileDescription (offset, status flags; shared by dup and fork)
- *                          └─► OpenFile: ChanFile (a namespace file) │ ConsoleFile (stdio)
+ *                          └─► OpenFile: ChanFile (a namespace file) │ ConsoleFile (stdio, not a tty)
  *                                 └─► Chan = Mount + Fid ──► FileServer (tmpfs, devfs, pipes, ...)
  *   path ──► PathWalker (from FsContext root/cwd, through Namespace mounts) ──► Chan
  * </pre>
@@ -21,6 +21,7 @@
  *   <li>{@link fornax.kernel.vfs.PathWalker}: namei — symlinks (40), "..", mounts, trailing
  *       slashes, name limits. {@link fornax.kernel.vfs.Vfs}: the path calls as mechanism.
  *   <li>{@link fornax.kernel.vfs.FsContext}: a process's root, cwd and umask.
+ *   <li>{@link fornax.kernel.vfs.PollQueue}: where ppoll waits for files to change readiness.
  * </ul>
  *
  * <p>Names inside the kernel are byte strings, one byte per char (ISO-8859-1), so every Linux
