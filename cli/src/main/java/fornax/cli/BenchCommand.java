@@ -22,7 +22,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code fornax bench}: runs the CPU-bound userland benchmarks (userland/build/bench_*) under Fornax/J
+ * {@code fornax bench}: runs the userland benchmarks (userland/build/bench_*: CPU-bound ones, and
+ * bench_mmap for page faults and unmapping) under Fornax/J
  * in this JVM and under qemu-riscv64, and prints guest instructions, wall times, MIPS and the speed
  * ratio. The guest instruction count comes from the Fornax run and is used for both MIPS figures.
  * Each program prints a checksum line; the two runs must print the same one.
@@ -37,7 +38,8 @@ final class BenchCommand implements Callable<Integer> {
             new Program("bench_sha256", "8"),
             new Program("bench_sort", "200000"),
             new Program("bench_sieve", "60000000"),
-            new Program("bench_fp", "150"));
+            new Program("bench_fp", "150"),
+            new Program("bench_mmap", "2"));
 
     @Option(names = "--cpus", paramLabel = "N", description = "Harts for the Fornax runs (default 1).")
     int cpus = 1;
@@ -47,7 +49,7 @@ final class BenchCommand implements Callable<Integer> {
     long memory = KernelConfig.DEFAULT_MEMORY;
 
     @Option(names = "--only", paramLabel = "NAME",
-            description = "Run only this benchmark (repeatable): bench_sha256, bench_sort, bench_sieve, bench_fp "
+            description = "Run only this benchmark (repeatable): bench_sha256, bench_sort, bench_sieve, bench_fp, bench_mmap "
                     + "(the bench_ prefix may be left out).")
     List<String> only = new ArrayList<>();
 

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -30,10 +31,14 @@ final class BootCommand implements Callable<Integer> {
     @Option(names = "--image", paramLabel = "CPIO", description = "Root image (default: the one `fornax image` builds).")
     Path image;
 
+    @Mixin VolumeOptions volumes;
+
     /** The first process's script; {@code exit} keeps ash from exec'ing setsid in place of pid 1. */
     static final String INIT = "setsid -c /bin/sh -l; exit $?";
 
     @Override public Integer call() {
-        return RunCommand.boot(cpus, memory, image, "/bin/sh", List.of("sh", "-c", INIT));
+        List<VolumeOptions.Volume> vols = volumes.volumes();
+        if (vols == null) return 2;
+        return RunCommand.boot(cpus, memory, image, vols, "/bin/sh", List.of("sh", "-c", INIT));
     }
 }

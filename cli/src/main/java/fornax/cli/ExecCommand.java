@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -23,6 +24,8 @@ final class ExecCommand implements Callable<Integer> {
     @Option(names = "--stats", description = "Print guest instructions, wall time and MIPS on stderr at exit.")
     boolean stats;
 
+    @Mixin VolumeOptions volumes;
+
     @Parameters(index = "0", paramLabel = "HOST_ELF", description = "A static riscv64 Linux ELF on the host.")
     Path program;
 
@@ -30,26 +33,31 @@ final class ExecCommand implements Callable<Integer> {
     List<String> args = new ArrayList<>();
 
     @Override public Integer call() {
+        List<VolumeOptions.Volume> vols = volumes.volumes();
+        if (vols == null) return 2;
         List<String> argv = new ArrayList<>();
         argv.add(program.toString());
         argv.addAll(args);
         List<String> envp = List.of("PATH=/bin:/usr/bin:/sbin:/usr/sbin", "HOME=/tmp", "TERM=" + Main.hostTerm());
-        List<String> report = new ArrayList<>();   // printed once the host terminal is itself again
         try {
-            int status = Main.withConsole(cpus, memory, kernel -> {
+            return Main.withConsole(cpus, memory, kernel -> {
+                try {
+                    VolumeOptions.mountAll(kernel, vols);
+                } catch (ExecException e) {
+                    Main.stderr.println("fornax: " + e.getMessage());
+                    return 2;
+                }
                 long start = System.nanoTime();
-                int st = kernel.exec(program, argv, envp);
+                int status = kernel.exec(program, argv, envp);
                 if (stats) {
                     double secs = (System.nanoTime() - start) / 1e9;
                     long insns = kernel.instructionsRetired();
-                    report.add(String.format("fornax: %d instructions in %.3f s = %.1f MIPS", insns, secs, insns / secs / 1e6));
+                    Main.stderr.printf("fornax: %d instructions in %.3f s = %.1f MIPS%n", insns, secs, insns / secs / 1e6);
                     for (long[] call : kernel.syscalls().unimplementedCalls())
-                        report.add(String.format("fornax: unimplemented syscall %d called %d times (ENOSYS)", call[0], call[1]));
+                        Main.stderr.printf("fornax: unimplemented syscall %d called %d times (ENOSYS)%n", call[0], call[1]);
                 }
-                return st;
+                return status;
             });
-            report.forEach(Main.stderr::println);
-            return status;
         } catch (IllegalArgumentException e) {
             Main.stderr.println("fornax: " + e.getMessage());
             return 2;

@@ -24,23 +24,12 @@ public final class Main implements Runnable {
     }
 
     /**
-     * A kernel configuration wired to the CLI's streams. They count as a terminal only when they
-     * are this JVM's own standard streams and the host's are a terminal. IllegalArgumentException
-     * for an impossible machine size.
-     */
-    static fornax.kernel.KernelConfig consoleConfig(int cpus, long memory) {
-        return consoleConfig(cpus, memory, onTerminal());
-    }
-
-    /**
-     * A kernel configuration wired to the CLI's streams, a terminal or not as told (true only
-     * with the host terminal in raw mode, see {@link HostTerminal}). On a terminal the kernel's
-     * log lines (the debug UART: the guest's stderr goes to the console terminal then) end in
-     * CR LF, since the raw host terminal does no output processing.
+     * A kernel configuration wired to the CLI's streams, a terminal or not as told: true only with
+     * the host terminal in raw mode (see {@link #withConsole}). IllegalArgumentException for an
+     * impossible machine size.
      */
     static fornax.kernel.KernelConfig consoleConfig(int cpus, long memory, boolean terminal) {
-        java.io.OutputStream debug = terminal ? new CrLf(stderr) : stderr;
-        return new fornax.kernel.KernelConfig(cpus, memory, stdin, stdout, debug, terminal);
+        return new fornax.kernel.KernelConfig(cpus, memory, stdin, stdout, stderr, terminal);
     }
 
     /** Whether the CLI's streams are this JVM's own and the host's are a terminal. */
@@ -63,11 +52,15 @@ public final class Main implements Runnable {
     /**
      * Boots a kernel on the console and runs {@code body} in it. When the CLI's streams are a
      * terminal, the host terminal is in raw mode meanwhile (the guest's console is then a
-     * terminal, with the host's window size), and is restored however this ends.
+     * terminal, with the host's window size), and is restored however this ends; lines written
+     * to {@link #stderr} meanwhile (the kernel's log, the CLI's messages: the guest's stderr goes
+     * to its terminal) end in CR LF, since the raw terminal does no output processing.
      * IllegalArgumentException for an impossible machine size.
      */
     static int withConsole(int cpus, long memory, KernelBody body) throws fornax.kernel.ExecException {
         HostTerminal host = onTerminal() ? HostTerminal.raw() : null;
+        PrintStream saved = stderr;
+        if (host != null) stderr = new PrintStream(new CrLf(saved), true);
         try {
             fornax.kernel.KernelConfig config = consoleConfig(cpus, memory, host != null);
             try (fornax.kernel.Kernel kernel = fornax.kernel.Kernel.boot(config)) {
@@ -75,6 +68,7 @@ public final class Main implements Runnable {
                 return body.run(kernel);
             }
         } finally {
+            stderr = saved;
             if (host != null) host.close();
         }
     }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -30,6 +31,8 @@ class RunCommand implements Callable<Integer> {
     @Option(names = "--image", paramLabel = "CPIO", description = "Root image (default: the one `fornax image` builds).")
     Path image;
 
+    @Mixin VolumeOptions volumes;
+
     @Parameters(paramLabel = "CMD", description = "Command and arguments, after --.")
     List<String> command = new ArrayList<>();
 
@@ -46,11 +49,16 @@ class RunCommand implements Callable<Integer> {
         String path = argv.getFirst().contains("/") ? argv.getFirst()
                 : argv.getFirst().equals("sh") && argv.size() > 1 && argv.get(1).equals("-c") ? "/bin/sh"
                 : "/bin/" + argv.getFirst();
-        return boot(cpus, memory, image, path, argv);
+        List<VolumeOptions.Volume> vols = volumes.volumes();
+        if (vols == null) return 2;
+        return boot(cpus, memory, image, vols, path, argv);
     }
 
-    /** Boots on the root image (building it if needed) and runs {@code path}; returns its status. */
-    static int boot(int cpus, long memory, Path image, String path, List<String> argv) {
+    /**
+     * Boots on the root image (building it if needed), mounts the host volumes and runs
+     * {@code path}; returns its status (2 if a volume cannot be mounted).
+     */
+    static int boot(int cpus, long memory, Path image, List<VolumeOptions.Volume> volumes, String path, List<String> argv) {
         Path root = image != null ? image : ImageCommand.defaultCache().resolve("rootfs.cpio");
         if (image == null && !Files.isRegularFile(root)) {
             Main.stderr.println("fornax: no root image yet; building it (./fornax image)...");
@@ -68,6 +76,12 @@ class RunCommand implements Callable<Integer> {
         try {
             return Main.withConsole(cpus, memory, kernel -> {
                 kernel.loadRootImage(root);
+                try {
+                    VolumeOptions.mountAll(kernel, volumes);
+                } catch (ExecException e) {
+                    Main.stderr.println("fornax: " + e.getMessage());
+                    return 2;
+                }
                 return kernel.run(path, argv, env);
             });
         } catch (IllegalArgumentException e) {

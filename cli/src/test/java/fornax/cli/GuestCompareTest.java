@@ -52,7 +52,10 @@ class GuestCompareTest {
                 new Case("sysinfo"),
                 new Case("files"),
                 new Case("forkwait"),
+                new Case("threads", 3),
+                new Case("jobctl"),
                 new Case("signals", 128 + 15),
+                new Case("timers"),
                 new Case("exitcode", "0"),
                 new Case("exitcode", 42, "42"),
                 new Case("exitcode", 255, "255"),
@@ -73,7 +76,11 @@ class GuestCompareTest {
                 new Case("bench_sha256", "2"),
                 new Case("bench_sort", "50000"),
                 new Case("bench_sieve", "2000000"),
-                new Case("bench_fp", "40"));
+                new Case("bench_fp", "40"),
+                new Case("mmap_file"),
+                new Case("mremap"),
+                new Case("mem_churn"),
+                new Case("bench_mmap", "2"));
     }
 
     @ParameterizedTest(name = "{0}")

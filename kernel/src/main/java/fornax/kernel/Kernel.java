@@ -18,6 +18,7 @@ import fornax.kernel.mm.AddressSpace;
 import fornax.kernel.mm.AsidAllocator;
 import fornax.kernel.mm.FrameAllocator;
 import fornax.kernel.proc.Process;
+import fornax.kernel.proc.ProcessTable;
 import fornax.kernel.proc.Signals;
 import fornax.kernel.proc.Task;
 import fornax.kernel.sys.SyscallTable;
@@ -79,10 +80,20 @@ public final class Kernel implements AutoCloseable {
     private final AsidAllocator asids = new AsidAllocator();
     private final fornax.kernel.proc.ProcessTable processes = new fornax.kernel.proc.ProcessTable();
     private final fornax.kernel.sched.Scheduler scheduler;
+    /** Per-hart and per-task CPU time, load averages (its ticker runs while processes exist). */
+    private final fornax.kernel.sched.CpuAccounting accounting;
+    /** The root tmpfs; set once while booting (fileTree), then read only. */
+    private TmpFs rootFs;
     private final TrapLoop trapLoop;
     /** The signal trampoline's code, one frame mapped read-only into every process. */
     private final long trampolineFrame;
     private final AtomicInteger running = new AtomicInteger();
+    private final fornax.kernel.proc.Futexes futexes = new fornax.kernel.proc.Futexes();
+    /** The one timer thread: itimers, POSIX timers, timerfds. Closed with the kernel. */
+    private final fornax.kernel.time.KernelTimers timers =
+            new fornax.kernel.time.KernelTimers(this::monotonicNanos, this::sendSignal);
+    /** The page-fault out-of-memory policy. */
+    private final fornax.kernel.mm.OomKiller oomKiller;
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
 
     private Kernel(KernelConfig config) {
@@ -90,6 +101,7 @@ public final class Kernel implements AutoCloseable {
         this.machine = new Machine(new Machine.Config(config.cpus(), config.memoryBytes(), config.consoleIn(),
                 config.consoleOut(), config.debugOut()));
         this.frames = new FrameAllocator(machine.ram());
+        this.oomKiller = new fornax.kernel.mm.OomKiller(frames, new OomHost());
         MmioBus bus = machine.bus();
         this.console = new UartDriver(bus, Machine.UART0_BASE, machine.plic(), Machine.PLIC_BASE, Machine.UART0_IRQ);
         this.debug = new UartDriver(bus, Machine.UART1_BASE, machine.plic(), Machine.PLIC_BASE, Machine.UART1_IRQ);
@@ -99,6 +111,7 @@ public final class Kernel implements AutoCloseable {
         Hart[] harts = new Hart[machine.hartCount()];
         for (int i = 0; i < harts.length; i++) harts[i] = machine.hart(i);
         this.scheduler = new fornax.kernel.sched.Scheduler(harts);
+        this.accounting = new fornax.kernel.sched.CpuAccounting(scheduler, processes, bootNanos);
         this.trampolineFrame = frames.allocZeroed();
         byte[] code = new byte[8];
         java.nio.ByteBuffer.wrap(code).order(java.nio.ByteOrder.LITTLE_ENDIAN)
@@ -115,14 +128,16 @@ public final class Kernel implements AutoCloseable {
 
     /**
      * The boot file tree: a tmpfs root (half of RAM for data, as Linux sizes tmpfs, less if the JVM
-     * heap is short) with /tmp (mode 1777) and /dev (the device server mounted on it); the
-     * namespace's device table has the pipe device ('|') and the console devices ('c').
+     * heap is short) with /tmp (mode 1777), /dev (the device server mounted on it) and /proc
+     * (procfs mounted on it); the namespace's device table has the pipe device ('|') and the
+     * console devices ('c').
      */
     private Namespace fileTree() {
         java.util.function.LongSupplier clock = this::realtimeNanos;
         long heapLeft = Runtime.getRuntime().maxMemory() - config.memoryBytes();
         long tmpfsBytes = Math.max(16L << 20, Math.min(config.memoryBytes() / 2, heapLeft / 2));
-        TmpFs root = new TmpFs(Stat.makedev(0, 1), clock, tmpfsBytes, 0755);
+        TmpFs root = new TmpFs(Stat.makedev(0, 1), clock, tmpfsBytes, 0755, frames);
+        rootFs = root;
         DevFs dev = consoleTty != null
                 ? new DevFs(Stat.makedev(0, 5), clock, random, consoleTty.device(false), consoleTty.device(true))
                 : new DevFs(Stat.makedev(0, 5), clock, random, new ConsoleFile(console, 0), false);
@@ -135,10 +150,32 @@ public final class Kernel implements AutoCloseable {
             try (Chan d = Vfs.lookup(boot, null, "/dev", true)) {
                 ns.mount(d, dev, "devtmpfs");
             }
+            Vfs.mkdir(boot, null, "/proc", 0555);
+            try (Chan d = Vfs.lookup(boot, null, "/proc", true)) {
+                ns.mount(d, new fornax.kernel.fs.procfs.ProcFs(Stat.makedev(0, 4), procSource()), "proc");
+            }
         } finally {
             boot.release();
         }
         return ns;
+    }
+
+    /** What procfs reads: this kernel's processes, memory, CPU accounting and clocks. */
+    private fornax.kernel.fs.procfs.ProcSource procSource() {
+        fornax.kernel.fs.procfs.ProcSource.Uname uname = new fornax.kernel.fs.procfs.ProcSource.Uname(
+                fornax.kernel.sys.SysInfo.SYSNAME, fornax.kernel.sys.SysInfo.NODENAME, fornax.kernel.sys.SysInfo.RELEASE,
+                fornax.kernel.sys.SysInfo.VERSION, fornax.kernel.sys.SysInfo.MACHINE);
+        return new fornax.kernel.fs.procfs.ProcSource() {
+            @Override public fornax.kernel.proc.ProcessTable processes() { return processes; }
+            @Override public Task caller() { return CURRENT.get(); }
+            @Override public FrameAllocator frames() { return frames; }
+            @Override public fornax.kernel.sched.CpuAccounting cpu() { return accounting; }
+            @Override public long uptimeNanos() { return monotonicNanos(); }
+            @Override public long sinceBoot(long hostNanos) { return hostNanos - bootNanos; }
+            @Override public long bootRealtimeNanos() { return realtimeAtBoot; }
+            @Override public long shmemBytes() { return Kernel.this.shmemBytes(); }
+            @Override public Uname uname() { return uname; }
+        };
     }
 
     public static Kernel boot(KernelConfig config) { return new Kernel(config); }
@@ -165,6 +202,10 @@ public final class Kernel implements AutoCloseable {
     public FrameAllocator frames() { return frames; }
     public SyscallTable syscalls() { return syscalls; }
     public SecureRandom random() { return random; }
+    public fornax.kernel.sched.CpuAccounting cpuAccounting() { return accounting; }
+
+    /** Bytes of file data in the root tmpfs (held in the kernel's memory, not the machine's RAM). */
+    public long shmemBytes() { return rootFs.usedBytes(); }
 
     public long monotonicNanos() { return System.nanoTime() - bootNanos; }
     public long realtimeNanos() { return realtimeAtBoot + monotonicNanos(); }
@@ -231,6 +272,7 @@ public final class Kernel implements AutoCloseable {
         Process process = new Process(processes.allocatePid(), as, hostElf.toAbsolutePath().normalize().toString(),
                 FsContext.initial(namespace, "/tmp"));
         Task task = new Task(process.pid(), process);
+        task.name = fornax.kernel.sys.SysExec.comm(hostElf.getFileName().toString());
 
         byte[] rnd = new byte[16];
         random.nextBytes(rnd);
@@ -281,9 +323,9 @@ public final class Kernel implements AutoCloseable {
             processes.setControllingTerminal(process, consoleTty);
             consoleTty.attachSession(process.sid(), process.pgid());
         }
-        Thread thread = start(task);
+        start(task);
         try {
-            thread.join();
+            process.awaitRetired();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             process.exit(Signals.SIGKILL);
@@ -346,6 +388,43 @@ public final class Kernel implements AutoCloseable {
         }
     }
 
+    /** Minor device numbers for host folders mounted with {@link #mountHost} (st_dev 0:20 and up). */
+    private final AtomicInteger nextHostMinor = new AtomicInteger(20);
+
+    /**
+     * Mounts host directory {@code hostDir} on {@code guestPath} (absolute; created with its parents
+     * if missing), read-write or {@code readOnly} (changes are EROFS): docker's {@code -v}. Call it
+     * after {@link #loadRootImage}, so the image's files land in the tmpfs and not in the folder.
+     */
+    public void mountHost(Path hostDir, String guestPath, boolean readOnly) throws ExecException {
+        if (!guestPath.startsWith("/") || guestPath.replace("/", "").isEmpty())
+            throw new ExecException(guestPath + ": the guest directory must be an absolute path other than /");
+        fornax.kernel.fs.hostfs.HostFs server;
+        try {
+            server = new fornax.kernel.fs.hostfs.HostFs(hostDir, Stat.makedev(0, nextHostMinor.getAndIncrement()),
+                    this::realtimeNanos, readOnly, this::log);
+        } catch (IllegalArgumentException e) {
+            throw new ExecException(e.getMessage());
+        }
+        FsContext fs = FsContext.initial(namespace, "/");
+        try {
+            fs.setUmask(0);
+            StringBuilder prefix = new StringBuilder();
+            for (String part : guestPath.split("/")) {
+                if (part.isEmpty()) continue;
+                prefix.append('/').append(part);
+                if (!exists(fs, prefix.toString())) Vfs.mkdir(fs, null, prefix.toString(), 0755);
+            }
+            try (Chan d = Vfs.lookup(fs, null, guestPath, true)) {
+                namespace.mount(d, server, "hostfs:" + server.hostRoot());
+            }
+        } catch (fornax.kernel.sys.SysError e) {
+            throw new ExecException(guestPath + ": cannot mount " + hostDir + " there: " + e.getMessage());
+        } finally {
+            fs.release();
+        }
+    }
+
     private static boolean exists(FsContext fs, String path) {
         try (Chan c = Vfs.lookup(fs, null, path, false)) {
             return true;
@@ -380,6 +459,7 @@ public final class Kernel implements AutoCloseable {
         }
         releaseAddressSpace(process.replaceImage(image.as(), image.path()));
         Task task = new Task(process.pid(), process);
+        task.name = fornax.kernel.sys.SysExec.comm(path);
         fornax.kernel.sys.SysExec.start(task, image);
         return runInit(task);
     }
@@ -429,22 +509,115 @@ public final class Kernel implements AutoCloseable {
 
     private static final ThreadLocal<Task> CURRENT = new ThreadLocal<>();
 
-    /** The task the calling thread runs, or null on a kernel thread (a device's receiver, the CLI). */
+    /** The guest task the calling kernel thread carries, or null for any other thread. */
     public static Task currentTask() { return CURRENT.get(); }
 
     public fornax.kernel.proc.ProcessTable processes() { return processes; }
 
+    /** The out-of-memory policy for page faults. */
+    public fornax.kernel.mm.OomKiller oomKiller() { return oomKiller; }
+
+    /** A process as the out-of-memory policy sees it. */
+    public record OomCandidate(Process process) implements fornax.kernel.mm.OomKiller.Candidate {
+        @Override public int pid() { return process.pid(); }
+        @Override public long residentPages() { return process.addressSpace().residentPages(); }
+        @Override public boolean exiting() { return process.hasExited(); }
+    }
+
+    private final class OomHost implements fornax.kernel.mm.OomKiller.Host {
+        @Override public List<OomCandidate> candidates() {
+            return processes.all().stream().map(OomCandidate::new).toList();
+        }
+        @Override public void kill(fornax.kernel.mm.OomKiller.Candidate victim) {
+            sendSignal(((OomCandidate) victim).process(), Signals.SIGKILL, 0);
+        }
+        @Override public void log(String line) { Kernel.this.log(line); }
+    }
+
+    /** The kernel's timer service. */
+    public fornax.kernel.time.KernelTimers timers() { return timers; }
+
+    // ------------------------------------------------------------------ signals and job control
+
+    private static final long STOP_SIGNALS = 1L << (Signals.SIGSTOP - 1) | 1L << (Signals.SIGTSTP - 1)
+            | 1L << (Signals.SIGTTIN - 1) | 1L << (Signals.SIGTTOU - 1);
+    private static final long SIGCONT_BIT = 1L << (Signals.SIGCONT - 1);
+
     /**
-     * Posts {@code sig} to {@code target} and makes sure it is noticed: a task running user code is
-     * interrupted (an IPI to its hart), a task blocked in a syscall is woken (EINTR) if the signal
-     * will do something (caught, or fatal by default).
+     * Posts {@code sig} to process {@code target} and makes sure it is noticed: a task running user
+     * code is interrupted (an IPI to its hart), a task blocked in a syscall is woken (EINTR) if the
+     * signal will do something (caught, or fatal by default).
+     *
+     * <p>Job control happens here, at send time, as Linux's prepare_signal does: SIGCONT resumes a
+     * stopped process and drops pending stops; a stop signal drops a pending SIGCONT, and one whose
+     * action is the default stop and that no thread blocks stops the process at once (a task blocked
+     * in a syscall finishes it and then waits before returning to user mode). SIGKILL ends a stop.
      */
     public void sendSignal(Process target, int sig, int senderPid) { sendSignal(target, sig, senderPid, 0); }
 
     /** {@link #sendSignal(Process, int, int)} with an explicit si_code. */
     public void sendSignal(Process target, int sig, int senderPid, int code) {
+        if (jobControl(target, sig)) return;
         target.post(sig, senderPid, code);
-        wake(target, sig);
+        wake(target, null, sig);
+    }
+
+    /** A signal from a timer: si_code, the timer id in {@code sender}, and an si_value. */
+    private void sendSignal(Process target, int sig, int code, int sender, long value) {
+        target.post(sig, sender, code, value);
+        wake(target, null, sig);
+    }
+
+    /** tkill/tgkill: {@code sig} for one thread. */
+    public void sendSignal(Task target, int sig, int senderPid, int code) {
+        if (jobControl(target.process(), sig)) return;
+        target.post(sig, senderPid, code);
+        wake(target.process(), target, sig);
+    }
+
+    /** The job-control side of sending {@code sig}; true if the signal is consumed by it. */
+    private boolean jobControl(Process p, int sig) {
+        long bit = 1L << (sig - 1);
+        if (sig == Signals.SIGKILL) {
+            p.resume();
+        } else if (sig == Signals.SIGCONT) {
+            p.discard(STOP_SIGNALS);
+            for (Task t : p.tasks()) t.discard(STOP_SIGNALS);
+            if (p.resume()) reportJobState(p, ProcessTable.CONTINUED_STATUS);
+        } else if ((STOP_SIGNALS & bit) != 0) {
+            p.discard(SIGCONT_BIT);
+            for (Task t : p.tasks()) t.discard(SIGCONT_BIT);
+            long handler = p.handler(sig);
+            if (handler == 1 && sig != Signals.SIGSTOP) return true;              // ignored
+            if (sig == Signals.SIGSTOP || handler == 0 && !blockedByAll(p, bit)) {
+                if (sig == Signals.SIGSTOP || !processes.isOrphanedGroup(p.pgid())) stopProcess(p, sig);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean blockedByAll(Process p, long bit) {
+        for (Task t : p.tasks()) if ((t.signalMask & bit) == 0) return false;
+        return true;
+    }
+
+    /**
+     * Stops {@code p} with {@code sig}: its tasks running user code are interrupted and wait in the
+     * trap loop; the parent hears of it (wait4 WUNTRACED, SIGCHLD).
+     */
+    public void stopProcess(Process p, int sig) {
+        if (!p.stop(sig)) return;
+        for (Task t : p.tasks()) {
+            Hart h = t.hart;
+            if (h != null) h.interrupt();
+        }
+        reportJobState(p, sig << 8 | 0x7F);
+    }
+
+    private void reportJobState(Process p, int status) {
+        Process parent = processes.jobStateChanged(p, status);
+        if (parent != null) wake(parent, null, Signals.SIGCHLD);
     }
 
     /**
@@ -457,56 +630,130 @@ public final class Kernel implements AutoCloseable {
         return members.size();
     }
 
-    /** Makes a posted signal noticed (see {@link #sendSignal(Process, int, int)}). */
-    private void wake(Process target, int sig) {
-        Task t = target.mainTask;
-        if (t == null) return;
+    /**
+     * Makes a posted signal noticed by {@code only}, or else by one thread of {@code target} that
+     * does not block it (see {@link #sendSignal(Process, int, int)}).
+     */
+    private void wake(Process target, Task only, int sig) {
         long handler = target.handler(sig);
         boolean acts = handler > 1 || handler == 0 && switch (Signals.defaultAction(sig)) {
             case TERMINATE, CORE -> true;
             default -> false;
         };
-        if (!acts || (t.signalMask & (1L << (sig - 1))) != 0) return;
+        if (!acts) return;
+        long bit = 1L << (sig - 1);
+        if (only != null) {
+            if ((only.signalMask & bit) == 0) interrupt(only);
+            return;
+        }
+        for (Task t : target.tasks()) {
+            if ((t.signalMask & bit) == 0) {
+                interrupt(t);
+                return;
+            }
+        }
+    }
+
+    /** Interrupts {@code t}: its hart if it runs user code, its thread if it is blocked in the kernel. */
+    private static void interrupt(Task t) {
         Hart h = t.hart;
         if (h != null) h.interrupt();
         Thread th = t.thread;
         if (th != null && th != Thread.currentThread()) th.interrupt();
     }
 
-    /** Starts {@code task} on its own (virtual) thread; the thread retires the process at its end. */
+    /**
+     * exit_group, or a fatal signal: records the status (the first one wins) and makes every other
+     * thread of {@code p} leave, from user mode or from a blocking syscall.
+     */
+    public void exitGroup(Process p, int waitStatus) {
+        p.exit(waitStatus);
+        for (Task t : p.tasks()) interrupt(t);
+    }
+
+    /**
+     * execve in a multi-threaded process (Linux's de_thread): every other thread ends before the
+     * new image replaces the address space. Waits for them.
+     */
+    public void killOtherThreads(Task survivor) {
+        Process p = survivor.process();
+        for (Task t : p.tasks()) {
+            if (t == survivor) continue;
+            t.exiting = true;
+            interrupt(t);
+        }
+        p.awaitSoleTask(survivor);
+    }
+
+    // ------------------------------------------------------------------ tasks
+
+    /**
+     * Starts {@code task} on its own (virtual) thread. The first task of a process is its leader;
+     * when a process's last task ends, the process is retired. Returns null if the process is
+     * already exiting (a thread created while exit_group runs never starts).
+     */
     public Thread start(Task task) {
-        running.incrementAndGet();
-        task.process().mainTask = task;
-        return Thread.ofVirtual().name("pid-" + task.process().pid()).start(() -> {
+        Process p = task.process();
+        boolean first = p.mainTask == null;
+        if (first) p.mainTask = task;
+        if (!p.addTask(task)) return null;
+        if (first) {
+            running.incrementAndGet();
+            accounting.processStarted();
+        }
+        processes.addTask(task);
+        return Thread.ofVirtual().name((first ? "pid-" : "tid-") + task.tid()).start(() -> {
             task.thread = Thread.currentThread();
             CURRENT.set(task);
             try {
                 trapLoop.run(task);
             } catch (RuntimeException | Error e) {
-                log("pid " + task.process().pid() + ": kernel error, process killed: " + e);
-                task.process().exit(Signals.SIGKILL);
+                log("pid " + p.pid() + ": kernel error, process killed: " + e);
+                exitGroup(p, Signals.SIGKILL);
             } finally {
-                retire(task.process());
+                taskEnded(task);
                 CURRENT.remove();
             }
         });
     }
 
+    /**
+     * A task has left its trap loop: the robust futex list and the clear-child-tid word are
+     * handled while the address space still exists, then the last task retires the process.
+     */
+    private void taskEnded(Task task) {
+        Process p = task.process();
+        try {
+            fornax.kernel.sys.SysThread.releaseRobustList(this, task);
+            if (p.threadCount() > 1) fornax.kernel.sys.SysThread.clearChildTid(this, task);
+        } catch (RuntimeException e) {
+            dmesg("tid " + task.tid() + ": exit-time futex cleanup failed: " + e);
+        }
+        processes.removeTask(task);
+        if (p.removeTask(task) == 0) retire(p, task);
+    }
+
     /** The last task of {@code p} ended: release its resources and let its parent reap it. */
-    private void retire(Process p) {
-        p.exit(0);   // no-op if exit_group or a signal already recorded the status
+    private void retire(Process p, Task last) {
+        p.exit(((p.mainTask != null ? p.mainTask : last).exitCode & 0xFF) << 8);   // no-op after exit_group or a signal
+        timers.exited(p);
         p.closeAll();
         p.fs().release();
         releaseAddressSpace(p.addressSpace());
         running.decrementAndGet();
+        accounting.processEnded();
         fornax.kernel.proc.ControllingTerminal tty = p.controllingTerminal();
         Process parent = processes.exited(p, Signals.SIGCHLD);
         if (tty != null && p.sid() == p.pid()) {
             processes.dropControllingTerminal(p.sid());
             tty.sessionLeaderExited(p.sid());
         }
-        if (parent != null) wake(parent, Signals.SIGCHLD);
+        p.markRetired();
+        if (parent != null) wake(parent, null, Signals.SIGCHLD);
     }
+
+    /** The futex wait queues. */
+    public fornax.kernel.proc.Futexes futexes() { return futexes; }
 
     private static byte[] readExecutable(Path p) throws ExecException {
         try {
@@ -534,6 +781,8 @@ public final class Kernel implements AutoCloseable {
     /** Powers the machine off through its power device, then releases the host side. */
     @Override public void close() {
         if (consoleReceiver != null) consoleReceiver.stop();
+        timers.close();
+        accounting.stop();
         machine.bus().write32(Machine.POWER_BASE, fornax.machine.dev.PowerDevice.PASS);
         machine.close();
     }

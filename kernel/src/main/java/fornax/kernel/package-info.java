@@ -4,7 +4,8 @@
  * {@code mm} (frames, page tables, address spaces), {@code exec} (ELF loading), {@code proc}
  * (processes, threads), {@code trap} (the trap path), {@code sys} (the syscall table and handlers
  * by family), {@code vfs} (the file-server interface, namespace, paths, descriptors), {@code fs}
- * (file servers: tmpfs, devfs, pipes), {@code dev} (drivers).
+ * (file servers: tmpfs, devfs, pipes, hostfs), {@code time} (the timer thread, itimers, POSIX
+ * timers, timerfds), {@code dev} (drivers).
  *
  * <p>The kernel reaches the machine only through the machine module's public API.
  *
@@ -15,12 +16,13 @@
  *       FrameAllocator
  *   FileDescription (a seekable transfer)
  *     FsContext, Namespace
- *       file servers (TmpFs tree → TmpNode → Fid; DevFs → Fid; Pipe)
+ *       file servers (TmpFs tree → TmpNode → Fid; DevFs → Fid; Pipe; HostFs names → HostFid → HostFile)
  *         Tty.writeLock → Tty → ProcessTable → Process   (the console terminal, dev.tty)
- *           LineDiscipline → UartDriver (tx/rx locks) → device monitors → Plic; PollQueue (leaf)
+ *           LineDiscipline → UartDriver (tx/rx locks) → device monitors → Plic
  *         ConsoleFile → UartDriver (tx/rx locks) → device monitors → Plic
  *     AddressSpace → FrameAllocator
  *   FdTable (leaf)
+ *   ProcessTimers, TimerFd → IntervalTimer; timer expiries (no lock held) → TimerFd, Process
  * </pre>
  */
 package fornax.kernel;

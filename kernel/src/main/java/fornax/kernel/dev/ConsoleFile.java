@@ -28,8 +28,8 @@ public final class ConsoleFile implements OpenFile {
     }
 
     /**
-     * Readable when the UART holds a byte or the host side has closed; it never tells the poll
-     * queue (ppoll's periodic recheck notices), since nobody drains this UART in the background.
+     * Readable when the UART holds a byte or the host side has closed. No {@link #watch}: nothing
+     * drains this UART in the background to notice a change, so ppoll rechecks periodically.
      */
     @Override public int poll(int events) {
         return events & (uart.readable() ? POLLIN | POLLOUT : POLLOUT);

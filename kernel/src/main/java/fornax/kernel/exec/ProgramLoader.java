@@ -25,6 +25,8 @@ public final class ProgramLoader {
     public static final long PAGE = 4096;
     /** Where a static-pie (ET_DYN) image is placed: Linux's ELF_ET_DYN_BASE for a 2^38 window. */
     public static final long ET_DYN_BASE = (AddressSpace.USER_TOP / 3 * 2) & ~(PAGE - 1);
+    /** Room the initial stack VMA has beyond the arguments (Linux's stack_expand). */
+    static final long STACK_EXPAND = 128 << 10;
     /** RISC-V AT_HWCAP letters for RV64GC: I M A F D C. */
     public static final long HWCAP_RV64GC = bit('I') | bit('M') | bit('A') | bit('F') | bit('D') | bit('C');
 
@@ -44,7 +46,16 @@ public final class ProgramLoader {
                               Credentials cred, long stackLimit, byte[] random16) {
         long bias = elf.type() == ElfImage.ET_DYN ? ET_DYN_BASE - (elf.loads().getFirst().vaddr() & ~(PAGE - 1)) : 0;
         long mappedUpTo = 0, end = 0;
+        // Segment bounds as Linux's load_elf_binary records them (start_code ... end_data).
+        long startCode = Long.MAX_VALUE, endCode = 0, startData = 0, endData = 0;
         for (ElfImage.Segment s : elf.loads()) {
+            long k = s.vaddr() + bias;
+            if ((s.flags() & ElfImage.PF_X) != 0) {
+                startCode = Math.min(startCode, k);
+                endCode = Math.max(endCode, k + s.filesz());
+            }
+            startData = Math.max(startData, k);
+            endData = Math.max(endData, k + s.filesz());
             long start = (s.vaddr() + bias) & ~(PAGE - 1);
             long stop = (s.end() + bias + PAGE - 1) & ~(PAGE - 1);
             int prot = prot(s.flags());
@@ -61,8 +72,16 @@ public final class ProgramLoader {
         }
         as.setBrkStart(end);
 
-        long stackBottom = AddressSpace.STACK_TOP - stackLimit;
-        as.map(stackBottom, AddressSpace.STACK_TOP, Vma.PROT_READ | Vma.PROT_WRITE, Vma.Kind.STACK);
+        // As Linux's setup_arg_pages: the stack VMA starts as the arguments plus 128 KiB (within the
+        // rlimit) and grows down on faults (AddressSpace.fault) up to RLIMIT_STACK.
+        long args = 64 + 16 + 8L * (argv.size() + envp.size() + 3) + 16L * 20;
+        args += execfn.length() + 1;
+        for (String x : argv) args += x.getBytes(StandardCharsets.UTF_8).length + 1;
+        for (String x : envp) args += x.getBytes(StandardCharsets.UTF_8).length + 1;
+        long stackSize = (args + STACK_EXPAND + PAGE - 1) & ~(PAGE - 1);
+        if (stackLimit >= 0 && stackSize > stackLimit) stackSize = Math.max((args + PAGE - 1) & ~(PAGE - 1), stackLimit & ~(PAGE - 1));
+        as.map(new Vma(AddressSpace.STACK_TOP - stackSize, AddressSpace.STACK_TOP, Vma.PROT_READ | Vma.PROT_WRITE,
+                Vma.Kind.STACK, false, null, 0, true));
 
         // Strings, highest first: execfn, envp, argv (so argv[0] is lowest), then AT_RANDOM bytes.
         long p = AddressSpace.STACK_TOP - 8;
@@ -93,6 +112,10 @@ public final class ProgramLoader {
         b.putLong(0);
         for (long[] kv : aux) { b.putLong(kv[0]); b.putLong(kv[1]); }
         as.poke(sp, b.array(), 0, b.capacity());
+        long argStart = argAddrs.isEmpty() ? execfnAddr : argAddrs.getFirst();
+        long envStart = envAddrs.isEmpty() ? execfnAddr : envAddrs.getFirst();
+        as.setLayout(new AddressSpace.Layout(startCode == Long.MAX_VALUE ? 0 : startCode, endCode, startData, endData,
+                sp, argStart, envStart, envStart, execfnAddr));
         return new Loaded(elf.entry() + bias, sp, end);
     }
 

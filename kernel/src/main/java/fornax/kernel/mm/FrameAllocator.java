@@ -6,17 +6,50 @@ import fornax.machine.mem.PhysicalMemory;
 
 /**
  * Physical frame allocator: one bit per 4 KiB frame of RAM (1 = in use), with a rotating search
- * hint so allocation is amortised O(1) while memory is not nearly full. Frames shared copy-on-write
- * between address spaces carry a reference count: {@link #retain} adds an owner and
- * {@link #free} drops one, returning the frame only when the last owner lets go.
+ * hint so allocation is amortised O(1) while memory is not nearly full. Frames shared between
+ * address spaces (copy-on-write, MAP_SHARED, a file's page mapped by many) carry a reference
+ * count: {@link #retain} adds an owner and {@link #free} drops one, returning the frame only when
+ * the last owner lets go.
  *
  * <p>Frames come back zeroed from {@link #allocZeroed()}: every frame the kernel hands to a user
  * page or a page table must be, or one process could read another's data.
  *
- * <p>Locking: all state is guarded by {@code this}. Zeroing happens outside the lock.
+ * <p>Every allocation names its {@link Use}; {@link #stats()} counts frames by use for
+ * /proc/meminfo. A frame keeps the use it was allocated for until its last owner frees it.
+ *
+ * <p>Why only single frames: every consumer (page tables, user pages, file pages, virtio rings)
+ * takes one 4 KiB frame at a time, since the MMU makes only 4 KiB leaves and nothing does DMA
+ * needing physically contiguous runs. A buddy allocator or zones (the issue's "buddy for runs of
+ * 512+ frames") would serve no caller; add a run search here when huge pages or a device needing
+ * contiguous buffers arrive, not before.
+ *
+ * <p>Locking: all state is guarded by {@code this}, a leaf lock. Zeroing happens outside it.
  */
 public final class FrameAllocator {
     public static final int PAGE = 4096;
+
+    /** What a frame is used for (the rows of /proc/meminfo). */
+    public enum Use {
+        /** Private user memory: anonymous pages, copy-on-write copies, process images. */
+        USER,
+        /** Page-table pages of address spaces. */
+        PAGE_TABLE,
+        /** File pages held by a file (tmpfs pages that are mapped) or shared anonymous memory. */
+        PAGE_CACHE,
+        /** Everything else the kernel holds: the signal trampoline, virtio rings and buffers. */
+        KERNEL
+    }
+
+    /**
+     * A snapshot of frame usage, in frames of {@link #PAGE} bytes. {@code total = free + user +
+     * pageTables + pageCache + kernel}. {@code shared} counts frames with more than one owner (a
+     * subset of the used ones: copy-on-write and shared mappings).
+     */
+    public record Stats(long total, long free, long user, long pageTables, long pageCache, long kernel, long shared) {
+        public long used() { return total - free; }
+        /** Frames to KiB, the unit of /proc/meminfo. */
+        public static long kib(long frames) { return frames * (PAGE / 1024); }
+    }
 
     private final PhysicalMemory ram;
     private final long base;
@@ -25,8 +58,12 @@ public final class FrameAllocator {
     private final long[] used;
     /** Extra owners of a frame beyond the first (0 for an unshared frame). */
     private final short[] extraRefs;
+    /** Use (ordinal) of each allocated frame. */
+    private final byte[] useOf;
+    private final long[] inUse = new long[Use.values().length];
     private int hint;
     private int free;
+    private int shared;
 
     public FrameAllocator(PhysicalMemory ram) {
         this.ram = ram;
@@ -34,13 +71,20 @@ public final class FrameAllocator {
         this.frames = (int) (ram.size() / PAGE);
         this.used = new long[(frames + 63) >>> 6];
         this.extraRefs = new short[frames];
+        this.useOf = new byte[frames];
         this.free = frames;
         // Bits past the last frame are permanently "used" so the search never returns them.
         for (int i = frames; i < used.length * 64; i++) used[i >>> 6] |= 1L << (i & 63);
     }
 
-    /** Allocates one frame (contents undefined); throws ENOMEM when RAM is exhausted. */
-    public synchronized long alloc() {
+    /** The RAM the frames live in (file servers that keep pages in frames copy through it). */
+    public PhysicalMemory memory() { return ram; }
+
+    /** Allocates one kernel frame (contents undefined); throws ENOMEM when RAM is exhausted. */
+    public long alloc() { return alloc(Use.KERNEL); }
+
+    /** Allocates one frame for {@code use} (contents undefined); throws ENOMEM when RAM is exhausted. */
+    public synchronized long alloc(Use use) {
         if (free == 0) throw new SysError(Errno.ENOMEM, "out of physical memory");
         int words = used.length;
         for (int n = 0, w = hint; n <= words; n++, w = (w + 1 == words) ? 0 : w + 1) {
@@ -50,15 +94,21 @@ public final class FrameAllocator {
                 used[w] = bits | (1L << bit);
                 free--;
                 hint = w;
-                return base + ((long) ((w << 6) + bit) << 12);
+                int i = (w << 6) + bit;
+                useOf[i] = (byte) use.ordinal();
+                inUse[use.ordinal()]++;
+                return base + ((long) i << 12);
             }
         }
         throw new IllegalStateException("frame bitmap inconsistent with free count " + free);
     }
 
-    /** Allocates one frame filled with zeros. */
-    public long allocZeroed() {
-        long pa = alloc();
+    /** Allocates one kernel frame filled with zeros. */
+    public long allocZeroed() { return allocZeroed(Use.KERNEL); }
+
+    /** Allocates one frame for {@code use} filled with zeros. */
+    public long allocZeroed(Use use) {
+        long pa = alloc(use);
         ram.zero(pa, PAGE);
         return pa;
     }
@@ -76,18 +126,19 @@ public final class FrameAllocator {
     public synchronized void free(long pa) {
         int i = index(pa);
         if (extraRefs[i] > 0) {
-            extraRefs[i]--;
+            if (--extraRefs[i] == 0) shared--;
             return;
         }
         used[i >>> 6] &= ~(1L << (i & 63));
+        inUse[useOf[i]]--;
         free++;
     }
 
-    /** Adds an owner (a copy-on-write sharer) to an allocated frame. */
+    /** Adds an owner (a copy-on-write sharer, another mapping) to an allocated frame. */
     public synchronized void retain(long pa) {
         int i = index(pa);
         if (extraRefs[i] == Short.MAX_VALUE) throw new SysError(Errno.ENOMEM, "frame shared too many times");
-        extraRefs[i]++;
+        if (extraRefs[i]++ == 0) shared++;
     }
 
     /** Number of owners of an allocated frame. */
@@ -95,4 +146,10 @@ public final class FrameAllocator {
 
     public int totalFrames() { return frames; }
     public synchronized int freeFrames() { return free; }
+
+    /** Frame usage now, by use; a consistent snapshot. */
+    public synchronized Stats stats() {
+        return new Stats(frames, free, inUse[Use.USER.ordinal()], inUse[Use.PAGE_TABLE.ordinal()],
+                inUse[Use.PAGE_CACHE.ordinal()], inUse[Use.KERNEL.ordinal()], shared);
+    }
 }

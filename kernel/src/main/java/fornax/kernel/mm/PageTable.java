@@ -40,7 +40,7 @@ public final class PageTable {
     public PageTable(PhysicalMemory ram, FrameAllocator frames) {
         this.ram = ram;
         this.frames = frames;
-        this.root = frames.allocZeroed();
+        this.root = frames.allocZeroed(FrameAllocator.Use.PAGE_TABLE);
     }
 
     public long rootPa() { return root; }
@@ -58,7 +58,7 @@ public final class PageTable {
             long pte = ram.read64(slot);
             if ((pte & V) == 0) {
                 if (!create) return -1;
-                long next = frames.allocZeroed();
+                long next = frames.allocZeroed(FrameAllocator.Use.PAGE_TABLE);
                 tableFrames++;
                 ram.write64(slot, (next >>> 12) << 10 | V);
                 table = next;
@@ -83,6 +83,18 @@ public final class PageTable {
     public long lookup(long va) {
         long slot = leafSlot(va, false);
         return slot < 0 ? 0 : ram.read64(slot);
+    }
+
+    /** Creates the tables down to {@code va}'s leaf slot (so a later {@link #setLeaf} cannot fail). */
+    public void ensure(long va) { leafSlot(va, true); }
+
+    /** Clears the leaf for {@code va} and returns its old value (0 if none): mremap moves leaves. */
+    public long take(long va) {
+        long slot = leafSlot(va, false);
+        if (slot < 0) return 0;
+        long pte = ram.read64(slot);
+        if (pte != 0) ram.write64(slot, 0);
+        return pte;
     }
 
     /** True if a leaf holds a frame (mapped, or parked by PROT_NONE). */

@@ -24,14 +24,22 @@ public final class Process {
     public static final long RLIM_INFINITY = -1L;
 
     private final int pid;
+    /** When the process was created (fork), on the host's monotonic clock (System.nanoTime). */
+    private final long startNanos = System.nanoTime();
     /** Replaced by execve; read by the process's own tasks. */
     private volatile AddressSpace as;
     private volatile String exePath;
     /** Root, working directory and umask (it has its own lock). */
     private final FsContext fs;
     private final FdTable fds;
-    /** The process's thread (one per process until the thread layer lands). */
+    /** The thread-group leader: the first task, whose tid is the pid. */
     public volatile Task mainTask;
+    // guarded by this
+    private final java.util.List<Task> tasks = new java.util.ArrayList<>();
+    /** Job control: the signal that stopped the process, 0 while it runs. */
+    private int stopSignal;
+    /** Every task has ended and the resources are released (runInit waits for it). */
+    private boolean retired;
     // guarded by the ProcessTable lock
     Process parent;
     final java.util.List<Process> children = new java.util.ArrayList<>();
@@ -41,6 +49,8 @@ public final class Process {
      * fork), read anywhere: volatile.
      */
     volatile int pgid, sid;
+    /** A stop or continue not yet reported to the parent's wait (a wait status), or 0. Table lock. */
+    int jobReport;
     /** The process has called execve (setpgid on it from its parent is then EACCES). Table lock. */
     boolean execed;
     /**
@@ -56,6 +66,8 @@ public final class Process {
     private long pending;
     private final int[] pendingSender = new int[65];
     private final int[] pendingCode = new int[65];
+    /** si_value of each pending signal (SI_TIMER: the timer's sigevent value). */
+    private final long[] pendingValue = new long[65];
     private boolean exited;
     private int exitStatus;  // wait status encoding: code << 8, or signal number
 
@@ -74,9 +86,23 @@ public final class Process {
         rlimits[RLIMIT_NOFILE] = new long[] {FdTable.DEFAULT_LIMIT, FdTable.DEFAULT_LIMIT};
         rlimits[RLIMIT_CORE] = new long[] {0, RLIM_INFINITY};
         rlimits[RLIMIT_NPROC] = new long[] {4096, 4096};
+        pushLimits(as);
+    }
+
+    /** Gives {@code space} this process's memory limits (RLIMIT_AS, RLIMIT_DATA, RLIMIT_STACK), which it enforces. */
+    private void pushLimits(AddressSpace space) {
+        long[] a, d, s;
+        synchronized (this) {
+            a = rlimits[RLIMIT_AS].clone();
+            d = rlimits[RLIMIT_DATA].clone();
+            s = rlimits[RLIMIT_STACK].clone();
+        }
+        space.setLimits(a[0], d[0], d[1], s[0]);
     }
 
     public int pid() { return pid; }
+    /** Creation time on System.nanoTime's clock (the kernel's monotonic clock plus its boot offset). */
+    public long startNanos() { return startNanos; }
     /** Process group id (setpgid). */
     public int pgid() { return pgid; }
     /** Session id (setsid). */
@@ -89,6 +115,7 @@ public final class Process {
     /** execve: the new image's address space and path; returns the old space for destruction. */
     public AddressSpace replaceImage(AddressSpace image, String path) {
         AddressSpace old = as;
+        pushLimits(image);
         as = image;
         exePath = path;
         return old;
@@ -104,8 +131,86 @@ public final class Process {
             for (int i = 0; i < RLIM_NLIMITS; i++) child.rlimits[i] = rlimits[i].clone();
             for (int i = 0; i < sigactions.length; i++) if (sigactions[i] != null) child.sigactions[i] = sigactions[i].clone();
         }
+        child.pushLimits(childAs);
         return child;
     }
+
+    // ------------------------------------------------------------------ threads
+
+    /** Adds a thread; false if the process is already exiting (the caller drops the task). */
+    public synchronized boolean addTask(Task t) {
+        if (exited) return false;
+        tasks.add(t);
+        return true;
+    }
+
+    /** Removes an ended thread; returns how many remain. */
+    public synchronized int removeTask(Task t) {
+        tasks.remove(t);
+        notifyAll();
+        return tasks.size();
+    }
+
+    /** Waits until {@code survivor} is the process's only thread (execve's de_thread). */
+    public synchronized void awaitSoleTask(Task survivor) {
+        boolean interrupted = false;
+        while (tasks.size() > 1 || !tasks.contains(survivor)) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+    }
+
+    /** The live threads. */
+    public synchronized java.util.List<Task> tasks() { return new java.util.ArrayList<>(tasks); }
+
+    public synchronized int threadCount() { return tasks.size(); }
+
+    /** The process's resources are gone; wakes {@link #awaitRetired}. */
+    public synchronized void markRetired() {
+        retired = true;
+        notifyAll();
+    }
+
+    public synchronized void awaitRetired() throws InterruptedException {
+        while (!retired) wait();
+    }
+
+    // ------------------------------------------------------------------ job control
+
+    /** Stops the process with {@code sig}; false if it was already stopped or is exiting. */
+    public synchronized boolean stop(int sig) {
+        if (stopSignal != 0 || exited) return false;
+        stopSignal = sig;
+        return true;
+    }
+
+    /** SIGCONT or SIGKILL: resumes a stopped process; true if it was stopped. */
+    public synchronized boolean resume() {
+        if (stopSignal == 0) return false;
+        stopSignal = 0;
+        notifyAll();
+        return true;
+    }
+
+    public synchronized boolean isStopped() { return stopSignal != 0; }
+
+    /** Blocks the calling task while the process is stopped (and not exiting). */
+    public synchronized void awaitContinued() {
+        while (stopSignal != 0 && !exited) {
+            try {
+                wait();
+            } catch (InterruptedException e) {
+                // Only SIGCONT and SIGKILL end a stop; both notify.
+            }
+        }
+    }
+
+    /** Drops process-directed pending signals in {@code mask}. */
+    public synchronized void discard(long mask) { pending &= ~mask; }
 
     /** The file-system context: root, working directory, umask (it has its own lock). */
     public FsContext fs() { return fs; }
@@ -138,6 +243,7 @@ public final class Process {
         if (Long.compareUnsigned(soft, hard) > 0) throw new SysError(Errno.EINVAL);
         // Raising the hard limit needs CAP_SYS_RESOURCE; every process runs as root for now.
         rlimits[resource] = new long[] {soft, hard};
+        if (resource == RLIMIT_AS || resource == RLIMIT_DATA || resource == RLIMIT_STACK) pushLimits(as);
     }
 
     public synchronized byte[] sigaction(int sig) {
@@ -157,10 +263,17 @@ public final class Process {
     public synchronized void post(int sig, int senderPid) { post(sig, senderPid, 0); }
 
     /** Marks {@code sig} pending with an explicit si_code (SI_TKILL = -6 for tkill/tgkill). */
-    public synchronized void post(int sig, int senderPid, int code) {
+    public synchronized void post(int sig, int senderPid, int code) { post(sig, senderPid, code, 0); }
+
+    /**
+     * Marks {@code sig} pending with an si_code and an si_value (SI_TIMER: {@code sender} is the
+     * timer id and {@code value} the timer's sigevent value).
+     */
+    public synchronized void post(int sig, int senderPid, int code, long value) {
         pending |= 1L << (sig - 1);
         pendingSender[sig] = senderPid;
         pendingCode[sig] = code;
+        pendingValue[sig] = value;
     }
 
     /** si_code recorded with pending signal {@code sig}. */
@@ -170,14 +283,18 @@ public final class Process {
 
     /**
      * Takes the lowest pending signal not in {@code blocked}; returns
-     * {@code sig | sender << 8 | (si_code & 0xff) << 40}, or 0 if none.
+     * {@code sig | sender << 8 | (si_code & 0xffff) << 40}, or 0 if none.
      */
-    public synchronized long take(long blocked) {
+    public synchronized long take(long blocked) { return take(blocked, null); }
+
+    /** {@link #take(long)}, also storing the signal's si_value in {@code value[0]} when given. */
+    public synchronized long take(long blocked, long[] value) {
         long ready = pending & ~blocked;
         if (ready == 0) return 0;
         int sig = Long.numberOfTrailingZeros(ready) + 1;
         pending &= ~(1L << (sig - 1));
-        return sig | (long) pendingSender[sig] << 8 | (long) (pendingCode[sig] & 0xFF) << 40;
+        if (value != null) value[0] = pendingValue[sig];
+        return sig | ((long) pendingSender[sig] & 0xFFFFFFFFL) << 8 | (long) (pendingCode[sig] & 0xFFFF) << 40;
     }
 
     /** execve: caught signals go back to their default action; ignored ones stay ignored. */

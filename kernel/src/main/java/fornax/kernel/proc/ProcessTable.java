@@ -19,18 +19,23 @@ import java.util.Map;
  */
 public final class ProcessTable {
     public static final int PID_MAX = 4_194_304;
-    public static final int WNOHANG = 1, WUNTRACED = 2, WCONTINUED = 8;
+    public static final int WNOHANG = 1, WUNTRACED = 2, WSTOPPED = 2, WEXITED = 4, WCONTINUED = 8, WNOWAIT = 0x1000000;
+    /** wait status of a continued child (WIFCONTINUED). */
+    public static final int CONTINUED_STATUS = 0xFFFF;
 
     // guarded by this
     private final Map<Integer, Process> byPid = new HashMap<>();
+    /** Every live thread by tid (a process's first thread has tid == pid). */
+    private final Map<Integer, Task> byTid = new HashMap<>();
     private int lastPid;
     private Process init;
+    private long created;
 
     /** A free pid, not yet visible; EAGAIN if all are taken. */
     public synchronized int allocatePid() {
         for (int tries = 0; tries < PID_MAX; tries++) {
             lastPid = lastPid >= PID_MAX ? 2 : lastPid + 1;
-            if (!byPid.containsKey(lastPid)) return lastPid;
+            if (!byPid.containsKey(lastPid) && !byTid.containsKey(lastPid)) return lastPid;
         }
         throw new SysError(Errno.EAGAIN, "no free pid");
     }
@@ -42,6 +47,7 @@ public final class ProcessTable {
      */
     public synchronized void add(Process p, Process parent) {
         byPid.put(p.pid(), p);
+        created++;
         p.parent = parent;
         if (parent != null) {
             parent.children.add(p);
@@ -102,6 +108,20 @@ public final class ProcessTable {
         return members;
     }
 
+    /**
+     * POSIX's orphaned process group: no member has a parent in another group of the same
+     * session (init counts as outside). Such a group has nobody to continue it, so the terminal
+     * stop signals SIGTSTP, SIGTTIN and SIGTTOU do not stop it, and a background read gets EIO.
+     */
+    public synchronized boolean isOrphanedGroup(int pgid) {
+        for (Process q : byPid.values()) {
+            if (q.pgid != pgid || q.zombie) continue;
+            Process parent = q.parent;
+            if (parent != null && parent.pid() != 1 && parent.pgid != pgid && parent.sid == q.sid) return false;
+        }
+        return true;
+    }
+
     /** execve happened in {@code p} (its parent may no longer move it to another group). */
     public synchronized void markExeced(Process p) { p.execed = true; }
 
@@ -122,21 +142,40 @@ public final class ProcessTable {
     /** TIOCNOTTY by a process that does not lead its session: only {@code p} loses its terminal. */
     public synchronized void clearControllingTerminal(Process p) { p.tty = null; }
 
+    public synchronized Process get(int pid) { return byPid.get(pid); }
+
+    /** Registers a live thread under its tid. */
+    public synchronized void addTask(Task t) { byTid.put(t.tid(), t); }
+
+    /** A thread has ended. */
+    public synchronized void removeTask(Task t) { byTid.remove(t.tid(), t); }
+
+    /** The live thread with {@code tid}, or null. */
+    public synchronized Task task(int tid) { return byTid.get(tid); }
+
     /**
-     * Whether process group {@code pgid} is orphaned (POSIX; Linux's will_become_orphaned_pgrp):
-     * no live member has a parent in a different group of the same session. A parent that is
-     * init does not count, as on Linux. A group with no members is orphaned.
+     * Job control: {@code child} stopped (status {@code sig << 8 | 0x7f}) or continued
+     * ({@link #CONTINUED_STATUS}). The report waits for the parent's wait4(WUNTRACED/WCONTINUED);
+     * the parent also gets SIGCHLD unless it set SA_NOCLDSTOP. Returns the parent to wake, or null.
      */
-    public synchronized boolean orphanedGroup(int pgid) {
-        for (Process q : byPid.values()) {
-            if (q.pgid != pgid || q.zombie) continue;
-            Process parent = q.parent;
-            if (parent != null && parent != init && parent.pgid != pgid && parent.sid == q.sid) return false;
-        }
-        return true;
+    public synchronized Process jobStateChanged(Process child, int status) {
+        child.jobReport = status;
+        Process parent = child.parent;
+        notifyAll();
+        if (parent == null) return null;
+        long flags = java.nio.ByteBuffer.wrap(parent.sigaction(Signals.SIGCHLD)).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(8);
+        if ((flags & SA_NOCLDSTOP) != 0) return null;
+        parent.post(Signals.SIGCHLD, child.pid());
+        return parent;
     }
 
-    public synchronized Process get(int pid) { return byPid.get(pid); }
+    private static final long SA_NOCLDSTOP = 1;
+
+    /** Processes added since boot (/proc/stat's "processes"). */
+    public synchronized long created() { return created; }
+
+    /** The pid handed out last (the fifth field of /proc/loadavg); 0 before the first. */
+    public synchronized int lastPid() { return lastPid; }
 
     public synchronized int count() { return byPid.size(); }
 
@@ -175,13 +214,17 @@ public final class ProcessTable {
         return parent;
     }
 
+    /** What a wait returned: the child and its wait status; {@code reaped} if it is gone. */
+    public record Waited(Process child, int status, boolean reaped) { }
+
     /**
-     * wait4: waits for a child of {@code parent} matching {@code pid} (-1 any, &gt;0 that pid,
-     * 0 the caller's process group, &lt;-1 group -pid) to become a zombie,
-     * reaps it and returns it; null with WNOHANG when none is ready; ECHILD if there is no such
-     * child. Blocks (on this monitor) without holding a hart.
+     * wait4/waitid: waits for a child of {@code parent} matching {@code pid} (-1 any, &gt;0 that pid,
+     * 0 the caller's process group, &lt;-1 group -pid) to change state: exit (WEXITED; the zombie is
+     * reaped unless WNOWAIT), stop (WUNTRACED) or continue (WCONTINUED). Returns null with WNOHANG
+     * when none has; ECHILD if there is no such child; EINTR if a signal arrives first. Blocks on
+     * this monitor without holding a hart.
      */
-    public synchronized Process waitChild(Process parent, int pid, int options) {
+    public synchronized Waited waitChild(Process parent, int pid, int options) {
         boolean interrupted = false;
         for (;;) {
             List<Process> matching = new ArrayList<>();
@@ -190,15 +233,24 @@ public final class ProcessTable {
                     matching.add(c);
             }
             if (matching.isEmpty()) throw new SysError(Errno.ECHILD);
+            boolean noWait = (options & WNOWAIT) != 0;
             for (Process c : matching) {
-                if (c.zombie) {
-                    parent.children.remove(c);
-                    byPid.remove(c.pid());
-                    return c;
+                if (c.zombie && (options & WEXITED) != 0) {
+                    if (!noWait) {
+                        parent.children.remove(c);
+                        byPid.remove(c.pid());
+                    }
+                    return new Waited(c, c.waitStatus(), !noWait);
+                }
+                int report = c.jobReport;
+                boolean stopped = report != 0 && report != CONTINUED_STATUS;
+                if (report != 0 && (stopped ? (options & WUNTRACED) != 0 : (options & WCONTINUED) != 0)) {
+                    if (!noWait) c.jobReport = 0;
+                    return new Waited(c, report, false);
                 }
             }
             if ((options & WNOHANG) != 0) return null;
-            // A signal ends the wait, but a child that became a zombie meanwhile is still reaped.
+            // A signal ends the wait, but a child that changed state meanwhile is still reported.
             if (interrupted) {
                 Thread.currentThread().interrupt();
                 throw new SysError(Errno.EINTR);

@@ -6,7 +6,8 @@ import fornax.machine.cpu.Hart;
  * A thread of a process: its saved user registers and per-thread kernel state.
  *
  * <p>While the task runs, its registers live in the hart; {@link #context} holds them only while
- * it is switched out. Locking: a task's fields are touched only by the thread that runs it.
+ * it is switched out. Locking: a task's fields are touched only by the thread that runs it,
+ * except the thread-directed pending signals (guarded by {@code this}) and the volatile fields.
  */
 public final class Task {
     private final int tid;
@@ -41,14 +42,52 @@ public final class Task {
     public long suspendedMask = -1;
     /** prctl(PR_SET_NAME): the thread's name (comm), at most 15 bytes. */
     public volatile String name = "";
+    /** True while the task's hart runs its user code (CPU accounting samples it). Own thread writes. */
+    public volatile boolean inUser;
+    /** The hart the task last held (/proc/PID/stat's "processor"); -1 before it first runs. */
+    public volatile int lastHart = -1;
+    /** CPU time charged by {@link fornax.kernel.sched.CpuAccounting} in ticks; only its ticker writes. */
+    public volatile long userTicks, systemTicks;
     /** sigaltstack: base, size, flags (SS_DISABLE = 2). Own thread only. */
     public long altStackBase, altStackSize;
     public int altStackFlags = 2;
+
+    /** exit(2) status of this thread (the process's if it is the last one and no exit_group ran). */
+    public int exitCode;
+    // guarded by this: thread-directed pending signals (tkill, tgkill), as Process keeps its own
+    private long pending;
+    private final int[] pendingSender = new int[65];
+    private final int[] pendingCode = new int[65];
 
     public Task(int tid, Process process) {
         this.tid = tid;
         this.process = process;
     }
+
+    /** Marks {@code sig} pending for this thread only, from {@code senderPid} with {@code code}. */
+    public synchronized void post(int sig, int senderPid, int code) {
+        pending |= 1L << (sig - 1);
+        pendingSender[sig] = senderPid;
+        pendingCode[sig] = code;
+    }
+
+    /** Thread-directed signals pending. */
+    public synchronized long pending() { return pending; }
+
+    /** Drops pending signals in {@code mask} (SIGCONT discards stops and the reverse). */
+    public synchronized void discard(long mask) { pending &= ~mask; }
+
+    /** As {@link Process#take}, for thread-directed signals. */
+    public synchronized long take(long blocked) {
+        long ready = pending & ~blocked;
+        if (ready == 0) return 0;
+        int sig = Long.numberOfTrailingZeros(ready) + 1;
+        pending &= ~(1L << (sig - 1));
+        return sig | ((long) pendingSender[sig] & 0xFFFFFFFFL) << 8 | (long) (pendingCode[sig] & 0xFFFF) << 40;
+    }
+
+    /** Signals pending for this thread: its own and its process's. */
+    public long allPending() { return pending() | process.pending(); }
 
     public int tid() { return tid; }
     public Process process() { return process; }

@@ -85,6 +85,7 @@ public final class Scheduler {
             syncedGeneration[id][as.asid()] = gen;
         }
         task.hart = hart;
+        task.lastHart = id;
         return hart;
     }
 
@@ -117,6 +118,21 @@ public final class Scheduler {
         lock.lock();
         try {
             for (int i = 0; i < lastTask.length; i++) if (lastTask[i] == task) lastTask[i] = null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Who holds each hart (null: free, index = hart id) and who waits for one, at one instant. */
+    public record Snapshot(Task[] holders, java.util.List<Task> waiting) { }
+
+    /** A consistent view of the harts and the run queue, for CPU accounting and /proc. */
+    public Snapshot snapshot() {
+        lock.lock();
+        try {
+            Task[] holders = new Task[harts.length];
+            for (int i = 0; i < harts.length; i++) holders[i] = busy[i] ? lastTask[i] : null;
+            return new Snapshot(holders, java.util.List.copyOf(waiting));
         } finally {
             lock.unlock();
         }

@@ -48,19 +48,42 @@ public final class SysExec {
         Process p = c.process();
         Prepared image = prepare(c.kernel(), p, path, argv, envp);
 
-        // Point of no return.
+        // Point of no return. Other threads end first (de_thread); the caller carries on as the
+        // process's only thread, keeping its own tid (Linux would give it the leader's).
+        Task t = c.task();
+        if (p.threadCount() > 1) {
+            c.kernel().killOtherThreads(t);
+            if (p.hasExited()) {          // a fatal signal won the race: the new image is not needed
+                c.kernel().releaseAddressSpace(image.as());
+                c.setResultHandled();
+                return 0;
+            }
+        }
+        p.mainTask = t;
         AddressSpace old = p.replaceImage(image.as(), image.path());
         c.kernel().processes().markExeced(p);
         c.kernel().releaseAddressSpace(old);
         for (FileDescription d : p.fds().closeOnExecAll()) d.release();
         p.resetHandlersForExec();
-        Task t = c.task();
+        c.kernel().timers().exec(p);   // timer_create timers end; ITIMER_REAL goes on
+        t.name = comm(path);
         start(t, image);
         t.altStackFlags = 2;
         t.altStackBase = t.altStackSize = 0;
         t.clearChildTid = 0;
+        t.robustListHead = t.robustListLen = 0;
         c.setResultHandled();
         return 0;
+    }
+
+    /**
+     * The name (comm) a program run as {@code path} gets: the last component of the path execve
+     * was given (not of a #! interpreter), cut to 15 bytes, as Linux's begin_new_exec sets it.
+     */
+    public static String comm(String path) {
+        String base = path.substring(path.lastIndexOf('/') + 1);
+        byte[] b = base.getBytes(StandardCharsets.UTF_8);
+        return b.length <= 15 ? base : new String(b, 0, 15, StandardCharsets.UTF_8);
     }
 
     /** Sets a task's registers to start {@code image}: all zero but pc and sp. */
@@ -79,8 +102,9 @@ public final class SysExec {
     public static Prepared prepare(Kernel kernel, Process p, String path, List<String> argv, List<String> envp) {
         byte[] image;
         String file = path;
+        String[] canonical = new String[1];   // the file's path with symlinks resolved (/proc/PID/exe)
         for (int depth = 0; ; depth++) {
-            image = readExecutable(p, file);
+            image = readExecutable(p, file, canonical);
             if (image.length < 2 || image[0] != '#' || image[1] != '!') break;
             if (depth == MAX_INTERPRETERS) throw new SysError(Errno.ELOOP, "too many #! levels");
             String[] interp = shebang(image);
@@ -108,7 +132,7 @@ public final class SysExec {
             ProgramLoader.Loaded loaded = ProgramLoader.load(elf, as, finalArgv, envp, path,
                     new ProgramLoader.Credentials(0, 0, 0, 0), p.rlimit(Process.RLIMIT_STACK)[0], rnd);
             kernel.mapTrampoline(as);
-            return new Prepared(as, loaded.entry(), loaded.sp(), absolute(p, file));
+            return new Prepared(as, loaded.entry(), loaded.sp(), canonical[0] != null ? canonical[0] : absolute(p, file));
         } catch (RuntimeException e) {
             kernel.releaseAddressSpace(as);
             if (e instanceof SysError se) throw se;
@@ -116,9 +140,13 @@ public final class SysExec {
         }
     }
 
-    /** The whole file at {@code path}, which must be a regular file with an execute bit. */
-    private static byte[] readExecutable(Process p, String path) {
+    /**
+     * The whole file at {@code path}, which must be a regular file with an execute bit; its path
+     * from the root with symlinks resolved goes to {@code canonical[0]} (null if unknown).
+     */
+    private static byte[] readExecutable(Process p, String path, String[] canonical) {
         ChanFile f = Vfs.open(p.fs(), null, path, OpenFlags.O_RDONLY, 0);
+        canonical[0] = f.path();
         try {
             var dir = f.dir();
             if ((dir.mode() & 0170000) != 0100000) throw new SysError(Errno.EACCES, "not a regular file");

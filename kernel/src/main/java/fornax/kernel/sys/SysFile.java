@@ -86,10 +86,12 @@ final class SysFile {
         t.supported(88, "utimensat", SysFile::utimensat);
         t.supported(45, "truncate", SysFile::truncate);
         t.supported(46, "ftruncate", SysFile::ftruncate);
-        t.partial(82, "fsync", "file systems are in memory: nothing to flush", (c, a) -> fsync(c, (int) a[0]));
-        t.partial(83, "fdatasync", "file systems are in memory: nothing to flush", (c, a) -> fsync(c, (int) a[0]));
-        t.partial(81, "sync", "file systems are in memory: nothing to flush", (c, a) -> 0);
-        t.partial(267, "syncfs", "file systems are in memory: nothing to flush", (c, a) -> {
+        t.supported(82, "fsync", (c, a) -> fsync(c, (int) a[0]));
+        t.partial(83, "fdatasync", "a full fsync (hostfs files are flushed to the host's disk; memory file systems "
+                + "have nothing to flush)", (c, a) -> fsync(c, (int) a[0]));
+        t.partial(81, "sync", "nothing is flushed: memory file systems have nothing to flush and hostfs writes are "
+                + "already in the host's page cache (fsync flushes a hostfs file)", (c, a) -> 0);
+        t.partial(267, "syncfs", "as sync: nothing is flushed (fsync flushes a hostfs file)", (c, a) -> {
             fileOf(c, (int) a[0]);
             return 0;
         });
@@ -204,7 +206,7 @@ final class SysFile {
     }
 
     /** Installs {@code f} at the lowest free descriptor; closes it on failure (EMFILE). */
-    private static int install(Process p, OpenFile f, int statusFlags, boolean cloexec) {
+    static int install(Process p, OpenFile f, int statusFlags, boolean cloexec) {
         FileDescription d = new FileDescription(f, statusFlags);
         try {
             return p.fds().install(d, 0, nofile(p), cloexec);

@@ -7,10 +7,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.locks.LockSupport;
 
 /** System information and time: uname, getrandom, clocks, sleeping, riscv_hwprobe, icache flush. */
-final class SysInfo {
+public final class SysInfo {
     private SysInfo() { }
 
-    static final String SYSNAME = "Linux", NODENAME = "fornax", RELEASE = "6.12.0-fornax",
+    /** uname(2)'s fields (also in /proc/version and /proc/sys/kernel). */
+    public static final String SYSNAME = "Linux", NODENAME = "fornax", RELEASE = "6.12.0-fornax",
             VERSION = "#1 SMP Fornax/J", MACHINE = "riscv64", DOMAINNAME = "(none)";
 
     static final int CLOCK_REALTIME = 0, CLOCK_MONOTONIC = 1, CLOCK_PROCESS_CPUTIME_ID = 2, CLOCK_THREAD_CPUTIME_ID = 3,
@@ -25,7 +26,7 @@ final class SysInfo {
         t.supported(169, "gettimeofday", SysInfo::gettimeofday);
         t.supported(101, "nanosleep", SysInfo::nanosleep);
         t.supported(115, "clock_nanosleep", SysInfo::clockNanosleep);
-        t.partial(179, "sysinfo", "load averages are 0 until the scheduler keeps them; no swap", SysInfo::sysinfo);
+        t.partial(179, "sysinfo", "no swap; bufferram 0 (no buffer cache)", SysInfo::sysinfo);
         t.supported(258, "riscv_hwprobe", SysInfo::hwprobe);
         t.supported(259, "riscv_flush_icache", (c, a) -> { c.kernel().flushInstructionCaches(); return 0; });
     }
@@ -46,8 +47,11 @@ final class SysInfo {
         var frames = c.kernel().frames();
         ByteBuffer b = ByteBuffer.allocate(112).order(ByteOrder.LITTLE_ENDIAN);
         b.putLong(0, c.kernel().monotonicNanos() / 1_000_000_000L);
+        long[] loads = c.kernel().cpuAccounting().loadAverages();
+        for (int i = 0; i < 3; i++) b.putLong(8 + 8 * i, loads[i] << 5);   // SI_LOAD_SHIFT 16 from FSHIFT 11
         b.putLong(32, (long) frames.totalFrames() * 4096);
         b.putLong(40, (long) frames.freeFrames() * 4096);
+        b.putLong(48, c.kernel().shmemBytes());                            // sharedram: tmpfs, as /proc/meminfo's Shmem
         b.putShort(80, (short) c.kernel().processCount());
         b.putInt(104, 1);
         c.memory().copyOut(a[0], b.array(), 0, 112);

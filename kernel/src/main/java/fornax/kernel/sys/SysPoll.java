@@ -2,26 +2,31 @@ package fornax.kernel.sys;
 
 import fornax.kernel.vfs.FileDescription;
 import fornax.kernel.vfs.OpenFile;
-import fornax.kernel.vfs.PollQueue;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.concurrent.locks.LockSupport;
 
-/** ppoll(2): readiness of descriptors, waiting up to a timeout. */
+/**
+ * ppoll(2): readiness of descriptors, waiting up to a timeout.
+ *
+ * <p>Waiting: files have no general readiness callbacks yet, so ppoll looks at every descriptor
+ * again every {@value #RECHECK_NANOS} ns. Files that can say when their readiness changes
+ * ({@link OpenFile#watch}: timerfds, the console terminal) unpark the waiting thread themselves; when every file polled
+ * is such a file (or there are none, as in pause()), ppoll parks until the deadline, a signal (the
+ * thread's interrupt) or an unpark, with no periodic wake-ups at all.
+ */
 final class SysPoll {
     private SysPoll() { }
 
     static final int MAX_FDS = 1024;
-    /**
-     * A waiting ppoll is woken by {@link PollQueue} when a file's readiness changes; it also looks
-     * again this often, for files that cannot tell (the console of a host that is not a terminal).
-     */
-    private static final long RECHECK_NANOS = 20_000_000L;
+    /** How often a waiting ppoll looks again (files have no readiness callbacks yet). */
+    private static final long RECHECK_NANOS = 2_000_000L;
 
     static void register(SyscallTable t) {
-        t.partial(73, "ppoll", "the console terminal reports true readiness (a line in canonical mode, VMIN "
-                + "bytes in raw mode) and wakes waiters when it changes; regular files and pipes report ready "
-                + "for what is asked (a pipe read may then block); the signal mask applies for the call",
-                SysPoll::ppoll);
+        t.partial(73, "ppoll", "the console terminal reports true readiness (a line in canonical mode, VMIN bytes "
+                + "in raw mode); files and pipes report ready for what is asked (a read may then block); while "
+                + "waiting, the console terminal and timerfds wake the caller at once and other files are re-checked "
+                + "every 2 ms; the signal mask applies for the call", SysPoll::ppoll);
     }
 
     /** ppoll(fds, nfds, timeout, sigmask, sigsetsize). */
@@ -40,10 +45,12 @@ final class SysPoll {
             c.task().signalMask = ByteBuffer.wrap(m).order(ByteOrder.LITTLE_ENDIAN).getLong()
                     & ~fornax.kernel.proc.Signals.UNBLOCKABLE;
         }
+        Thread self = Thread.currentThread();
+        java.util.List<OpenFile> watched = new java.util.ArrayList<>();
         try {
             for (;;) {
-                long seen = PollQueue.generation();   // before the checks: a change during them is not lost
                 int ready = 0;
+                boolean allNotify = true;
                 for (int i = 0; i < nfds; i++) {
                     int fd = b.getInt(8 * i);
                     short events = b.getShort(8 * i + 4);
@@ -58,6 +65,9 @@ final class SysPoll {
                         }
                         if (d != null) {
                             try {
+                                // Watch before looking, so a change in between unparks us.
+                                if (d.file().watch(self)) watched.add(d.file());
+                                else allNotify = false;
                                 revents = d.file().poll(events | OpenFile.POLLERR | OpenFile.POLLHUP);
                             } finally {
                                 d.release();
@@ -71,16 +81,17 @@ final class SysPoll {
                     c.memory().copyOut(a[0], raw, 0, raw.length);
                     return ready;
                 }
-                if ((c.process().pending() & ~c.task().signalMask) != 0 || Thread.interrupted())
+                if ((c.task().allPending() & ~c.task().signalMask) != 0 || Thread.interrupted())
                     throw new SysError(Errno.EINTR);
-                try {
-                    PollQueue.await(seen, Math.min(RECHECK_NANOS, deadline - System.nanoTime()));
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new SysError(Errno.EINTR);
-                }
+                long left = deadline - System.nanoTime();
+                if (!allNotify) LockSupport.parkNanos(Math.min(RECHECK_NANOS, left));
+                else if (deadline == Long.MAX_VALUE) LockSupport.park();
+                else LockSupport.parkNanos(left);
+                for (OpenFile f : watched) f.unwatch(self);
+                watched.clear();
             }
         } finally {
+            for (OpenFile f : watched) f.unwatch(self);
             c.task().signalMask = savedMask;
         }
     }

@@ -12,11 +12,14 @@ final class SysProc {
     private SysProc() { }
 
     static void register(SyscallTable t) {
-        t.partial(93, "exit", "ends the process (threads come with clone)", SysProc::exit);
-        t.supported(94, "exit_group", SysProc::exit);
-        t.partial(220, "clone", "fork and vfork (the parent does not wait for the child's exec); "
-                + "threads (CLONE_VM without CLONE_VFORK) return ENOSYS until the thread layer lands", SysProc::clone);
+        t.supported(93, "exit", SysProc::exitThread);
+        t.supported(94, "exit_group", SysProc::exitGroup);
+        t.partial(220, "clone", "fork, vfork (the parent does not wait for the child's exec) and threads "
+                + "(CLONE_VM, FS, FILES, SIGHAND and THREAD together); no new namespaces; the exit signal is always SIGCHLD",
+                SysProc::clone);
+        t.partial(435, "clone3", "as clone; set_tid, cgroup and pidfd are not supported (EINVAL)", SysProc::clone3);
         t.partial(260, "wait4", "no rusage (zeroed)", SysProc::wait4);
+        t.partial(95, "waitid", "P_ALL, P_PID, P_PGID; no rusage (zeroed)", SysProc::waitid);
         t.supported(172, "getpid", (c, a) -> c.process().pid());
         t.supported(173, "getppid", (c, a) -> c.kernel().processes().parentPid(c.process()));
         t.supported(178, "gettid", (c, a) -> c.task().tid());
@@ -24,8 +27,6 @@ final class SysProc {
         t.partial(175, "geteuid", "every process runs as root", (c, a) -> 0);
         t.partial(176, "getgid", "every process runs as root", (c, a) -> 0);
         t.partial(177, "getegid", "every process runs as root", (c, a) -> 0);
-        t.supported(96, "set_tid_address", SysProc::setTidAddress);
-        t.supported(99, "set_robust_list", SysProc::setRobustList);
         t.enosys(293, "rseq", "restartable sequences are not provided; glibc copes");
         t.supported(261, "prlimit64", SysProc::prlimit64);
         t.supported(163, "getrlimit", (c, a) -> prlimit64(c, new long[] {0, a[0], 0, a[1]}));
@@ -37,23 +38,56 @@ final class SysProc {
         t.supported(124, "sched_yield", (c, a) -> { Thread.yield(); return 0; });
     }
 
-    private static long exit(SyscallContext c, long[] a) {
-        c.process().exit(((int) a[0] & 0xFF) << 8);
+    /** exit(2): ends the calling thread; the process ends with its last thread. */
+    private static long exitThread(SyscallContext c, long[] a) {
+        c.task().exitCode = (int) a[0] & 0xFF;
+        c.task().exiting = true;
+        c.setResultHandled();
+        return 0;
+    }
+
+    private static long exitGroup(SyscallContext c, long[] a) {
+        c.kernel().exitGroup(c.process(), ((int) a[0] & 0xFF) << 8);
         c.task().exiting = true;
         c.setResultHandled();
         return 0;
     }
 
     static final long CLONE_VM = 0x100, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SIGHAND = 0x800,
-            CLONE_VFORK = 0x4000, CLONE_PARENT = 0x8000, CLONE_THREAD = 0x10000, CLONE_SETTLS = 0x80000,
-            CLONE_PARENT_SETTID = 0x100000, CLONE_CHILD_CLEARTID = 0x200000, CLONE_CHILD_SETTID = 0x1000000;
+            CLONE_VFORK = 0x4000, CLONE_PARENT = 0x8000, CLONE_THREAD = 0x10000, CLONE_SYSVSEM = 0x40000,
+            CLONE_SETTLS = 0x80000, CLONE_PARENT_SETTID = 0x100000, CLONE_CHILD_CLEARTID = 0x200000,
+            CLONE_DETACHED = 0x400000, CLONE_CHILD_SETTID = 0x1000000;
     private static final long FORK_FLAGS = 0xFF | CLONE_VM | CLONE_VFORK | CLONE_SETTLS | CLONE_PARENT_SETTID
-            | CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID;
+            | CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | CLONE_SYSVSEM;
+    private static final long THREAD_FLAGS = CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD;
 
     /** clone(flags, newsp, parent_tid, tls, child_tid) — the riscv64 argument order. */
     private static long clone(SyscallContext c, long[] a) {
-        long flags = a[0], newsp = a[1], parentTid = a[2], tls = a[3], childTid = a[4];
-        if ((flags & CLONE_VM) != 0 && (flags & CLONE_VFORK) == 0) throw new SysError(Errno.ENOSYS, "threads");
+        return spawn(c, a[0], a[1], a[2], a[3], a[4]);
+    }
+
+    /** clone3(struct clone_args *, size). */
+    private static long clone3(SyscallContext c, long[] a) {
+        long size = a[1];
+        if (size < 64 || size > 4096) throw new SysError(Errno.EINVAL);
+        byte[] raw = new byte[(int) Math.min(size, 88)];
+        c.memory().copyIn(a[0], raw, 0, raw.length);
+        ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
+        long flags = b.getLong(0), pidfd = b.getLong(8), childTid = b.getLong(16), parentTid = b.getLong(24),
+                exitSignal = b.getLong(32), stack = b.getLong(40), stackSize = b.getLong(48), tls = b.getLong(56);
+        if (raw.length >= 80 && (b.getLong(64) != 0 || b.getLong(72) != 0)) throw new SysError(Errno.EINVAL, "set_tid");
+        if ((flags & 0xFF) != 0 || exitSignal > 64 || pidfd != 0 && (flags & 0x1000) != 0)
+            throw new SysError(Errno.EINVAL);
+        if ((stack == 0) != (stackSize == 0)) throw new SysError(Errno.EINVAL);
+        return spawn(c, flags | exitSignal, stack == 0 ? 0 : stack + stackSize, parentTid, tls, childTid);
+    }
+
+    /** The common body of clone and clone3: a thread in this process, or a new process. */
+    private static long spawn(SyscallContext c, long flags, long newsp, long parentTid, long tls, long childTid) {
+        if ((flags & CLONE_THREAD) != 0) return spawnThread(c, flags, newsp, parentTid, tls, childTid);
+        if ((flags & CLONE_SIGHAND) != 0 && (flags & CLONE_VM) == 0) throw new SysError(Errno.EINVAL);
+        if ((flags & CLONE_VM) != 0 && (flags & CLONE_VFORK) == 0)
+            throw new SysError(Errno.EINVAL, "CLONE_VM without CLONE_THREAD or CLONE_VFORK is not supported");
         if ((flags & ~FORK_FLAGS) != 0) throw new SysError(Errno.EINVAL, "unsupported clone flags");
         var kernel = c.kernel();
         Process parent = c.process();
@@ -61,13 +95,8 @@ final class SysProc {
         int pid = kernel.processes().allocatePid();
         var childAs = kernel.forkAddressSpace(parent.addressSpace());
         Process child = parent.fork(pid, childAs);
-        Task task = new Task(pid, child);
-        long[] ctx = task.context();
-        System.arraycopy(c.task().context(), 0, ctx, 0, ctx.length);
-        ctx[10] = 0;                                   // the child sees 0 from clone
-        if (newsp != 0) ctx[2] = newsp;
-        if ((flags & CLONE_SETTLS) != 0) ctx[4] = tls;
-        byte[] tid = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(pid).array();
+        Task task = newTask(c, pid, child, flags, newsp, tls);
+        byte[] tid = tidBytes(pid);
         try {
             if ((flags & CLONE_PARENT_SETTID) != 0) parent.addressSpace().copyOut(parentTid, tid, 0, 4);
             if ((flags & CLONE_CHILD_SETTID) != 0) childAs.copyOut(childTid, tid, 0, 4);
@@ -82,29 +111,96 @@ final class SysProc {
         return pid;
     }
 
+    /**
+     * A new thread of the calling process: it shares the address space, descriptors, file-system
+     * context and signal dispositions (all of which live in the Process), and starts on
+     * {@code newsp} with the caller's registers and signal mask.
+     */
+    private static long spawnThread(SyscallContext c, long flags, long newsp, long parentTid, long tls, long childTid) {
+        if ((flags & THREAD_FLAGS) != THREAD_FLAGS)
+            throw new SysError(Errno.EINVAL, "threads must share VM, FS, FILES and SIGHAND");
+        if ((flags & (CLONE_VFORK | CLONE_PARENT)) != 0 || (flags & 0xFF) != 0) throw new SysError(Errno.EINVAL);
+        if ((flags & ~(FORK_FLAGS | THREAD_FLAGS | CLONE_DETACHED)) != 0)
+            throw new SysError(Errno.EINVAL, "unsupported clone flags");
+        var kernel = c.kernel();
+        Process p = c.process();
+        int tid = kernel.processes().allocatePid();
+        Task task = newTask(c, tid, p, flags, newsp, tls);
+        byte[] tidBytes = tidBytes(tid);
+        if ((flags & CLONE_PARENT_SETTID) != 0) c.memory().copyOut(parentTid, tidBytes, 0, 4);
+        if ((flags & CLONE_CHILD_SETTID) != 0) c.memory().copyOut(childTid, tidBytes, 0, 4);
+        if ((flags & CLONE_CHILD_CLEARTID) != 0) task.clearChildTid = childTid;
+        kernel.start(task);
+        return tid;
+    }
+
+    /** A task for {@code p} with the caller's registers, a0 = 0, and the new stack and TLS. */
+    private static Task newTask(SyscallContext c, int tid, Process p, long flags, long newsp, long tls) {
+        Task task = new Task(tid, p);
+        long[] ctx = task.context();
+        System.arraycopy(c.task().context(), 0, ctx, 0, ctx.length);
+        ctx[10] = 0;                                   // the child sees 0 from clone
+        if (newsp != 0) ctx[2] = newsp;
+        if ((flags & CLONE_SETTLS) != 0) ctx[4] = tls;
+        task.signalMask = c.task().signalMask;
+        task.name = c.task().name;
+        if ((flags & (CLONE_VM | CLONE_VFORK)) == CLONE_VM) return task;   // a thread starts without an alternate stack
+        task.altStackBase = c.task().altStackBase;
+        task.altStackSize = c.task().altStackSize;
+        task.altStackFlags = c.task().altStackFlags;
+        return task;
+    }
+
+    private static byte[] tidBytes(int tid) {
+        return ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(tid).array();
+    }
+
+    private static final int WALL_FLAGS = 0x40000000 | 0x80000000 | 0x20000000;   // __WALL, __WCLONE, __WNOTHREAD
+
     private static long wait4(SyscallContext c, long[] a) {
         int pid = (int) a[0], options = (int) a[2];
-        if ((options & ~(ProcessTable.WNOHANG | ProcessTable.WUNTRACED | ProcessTable.WCONTINUED | 0x40000000)) != 0)
+        if ((options & ~(ProcessTable.WNOHANG | ProcessTable.WUNTRACED | ProcessTable.WCONTINUED | WALL_FLAGS)) != 0)
             throw new SysError(Errno.EINVAL);
-        Process child = c.kernel().processes().waitChild(c.process(), pid, options);
-        if (child == null) return 0;
+        if (pid == Integer.MIN_VALUE) throw new SysError(Errno.ESRCH);
+        ProcessTable.Waited w = c.kernel().processes().waitChild(c.process(), pid, options | ProcessTable.WEXITED);
+        if (w == null) return 0;
         if (a[1] != 0) {
-            byte[] st = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(child.waitStatus()).array();
+            byte[] st = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(w.status()).array();
             c.memory().copyOut(a[1], st, 0, 4);
         }
         if (a[3] != 0) c.memory().copyOut(a[3], new byte[144], 0, 144);
-        return child.pid();
+        return w.child().pid();
     }
 
-    private static long setTidAddress(SyscallContext c, long[] a) {
-        c.task().clearChildTid = a[0];
-        return c.task().tid();
-    }
+    private static final int P_ALL = 0, P_PID = 1, P_PGID = 2;
+    private static final int CLD_EXITED = 1, CLD_KILLED = 2, CLD_DUMPED = 3, CLD_STOPPED = 5, CLD_CONTINUED = 6;
 
-    private static long setRobustList(SyscallContext c, long[] a) {
-        if (a[1] != 24) throw new SysError(Errno.EINVAL);  // sizeof(struct robust_list_head)
-        c.task().robustListHead = a[0];
-        c.task().robustListLen = a[1];
+    /** waitid(idtype, id, infop, options, rusage): wait4 with a siginfo_t answer. */
+    private static long waitid(SyscallContext c, long[] a) {
+        int idtype = (int) a[0], id = (int) a[1], options = (int) a[3];
+        int known = ProcessTable.WNOHANG | ProcessTable.WSTOPPED | ProcessTable.WEXITED | ProcessTable.WCONTINUED
+                | ProcessTable.WNOWAIT | WALL_FLAGS;
+        if ((options & ~known) != 0 || (options & (ProcessTable.WSTOPPED | ProcessTable.WEXITED | ProcessTable.WCONTINUED)) == 0)
+            throw new SysError(Errno.EINVAL);
+        int pid = switch (idtype) {
+            case P_ALL -> -1;
+            case P_PID -> { if (id <= 0) throw new SysError(Errno.EINVAL); yield id; }
+            case P_PGID -> { if (id < 0) throw new SysError(Errno.EINVAL); yield id == 0 ? 0 : -id; }
+            default -> throw new SysError(Errno.EINVAL);
+        };
+        ProcessTable.Waited w = c.kernel().processes().waitChild(c.process(), pid, options);
+        ByteBuffer info = ByteBuffer.allocate(128).order(ByteOrder.LITTLE_ENDIAN);
+        if (w != null) {
+            int st = w.status();
+            int code, status;
+            if (st == ProcessTable.CONTINUED_STATUS) { code = CLD_CONTINUED; status = Signals.SIGCONT; }
+            else if ((st & 0xFF) == 0x7F) { code = CLD_STOPPED; status = (st >> 8) & 0xFF; }
+            else if ((st & 0x7F) == 0) { code = CLD_EXITED; status = (st >> 8) & 0xFF; }
+            else { code = (st & 0x80) != 0 ? CLD_DUMPED : CLD_KILLED; status = st & 0x7F; }
+            info.putInt(0, Signals.SIGCHLD).putInt(8, code).putInt(16, w.child().pid()).putInt(20, 0).putInt(24, status);
+        }
+        if (a[2] != 0) c.memory().copyOut(a[2], info.array(), 0, 128);
+        if (a[4] != 0) c.memory().copyOut(a[4], new byte[144], 0, 144);
         return 0;
     }
 

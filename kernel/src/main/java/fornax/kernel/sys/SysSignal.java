@@ -17,8 +17,8 @@ final class SysSignal {
         t.supported(136, "rt_sigpending", SysSignal::rtSigpending);
         t.supported(139, "rt_sigreturn", (c, a) -> { SignalDelivery.sigreturn(c.task()); c.setResultHandled(); return 0; });
         t.supported(129, "kill", SysSignal::kill);
-        t.partial(130, "tkill", "a thread id is a process id until threads land", (c, a) -> send(c, (int) a[0], (int) a[1], SI_TKILL));
-        t.partial(131, "tgkill", "a thread id is a process id until threads land", (c, a) -> send(c, (int) a[1], (int) a[2], SI_TKILL));
+        t.supported(130, "tkill", (c, a) -> sendToThread(c, 0, (int) a[0], (int) a[1]));
+        t.supported(131, "tgkill", (c, a) -> sendToThread(c, (int) a[0], (int) a[1], (int) a[2]));
         t.supported(132, "sigaltstack", SysSignal::sigaltstack);
         t.supported(133, "rt_sigsuspend", SysSignal::rtSigsuspend);
         t.partial(167, "prctl", "PR_SET_NAME and PR_GET_NAME; other options EINVAL", SysSignal::prctl);
@@ -72,7 +72,7 @@ final class SysSignal {
 
     private static long rtSigpending(SyscallContext c, long[] a) {
         if (a[1] != 8) throw new SysError(Errno.EINVAL);
-        c.memory().copyOut(a[0], sigset(c.process().pending() & c.task().signalMask), 0, 8);
+        c.memory().copyOut(a[0], sigset(c.task().allPending() & c.task().signalMask), 0, 8);
         return 0;
     }
 
@@ -97,12 +97,27 @@ final class SysSignal {
 
     private static final int SI_TKILL = -6;
 
+    /** kill(pid > 0): the process {@code pid}, or the process of thread {@code pid}. */
     private static long send(SyscallContext c, int pid, int sig, int code) {
         checkSignal(sig, true);
         if (pid <= 0) throw new SysError(Errno.EINVAL);
         Process target = c.kernel().processes().get(pid);
+        if (target == null) {
+            Task t = c.kernel().processes().task(pid);
+            if (t != null) target = t.process();
+        }
         if (target == null || target.hasExited()) throw new SysError(Errno.ESRCH);
         if (sig != 0) c.kernel().sendSignal(target, sig, c.process().pid(), code);
+        return 0;
+    }
+
+    /** tkill(tid) and tgkill(tgid, tid) (tgid 0 for tkill): a signal for one thread. */
+    private static long sendToThread(SyscallContext c, int tgid, int tid, int sig) {
+        checkSignal(sig, true);
+        if (tid <= 0 || tgid < 0) throw new SysError(Errno.EINVAL);
+        Task target = c.kernel().processes().task(tid);
+        if (target == null || target.exiting || tgid != 0 && target.process().pid() != tgid) throw new SysError(Errno.ESRCH);
+        if (sig != 0) c.kernel().sendSignal(target, sig, c.process().pid(), SI_TKILL);
         return 0;
     }
 
@@ -119,9 +134,9 @@ final class SysSignal {
         t.suspendedMask = t.signalMask;
         t.signalMask = mask;
         Process p = c.process();
-        while ((p.pending() & ~mask) == 0 && !p.hasExited()) {
+        while ((t.allPending() & ~mask) == 0 && !p.hasExited() && !t.exiting) {
             java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);   // woken early by interrupt
-            if (Thread.interrupted() && (p.pending() & ~mask) != 0) break;
+            if (Thread.interrupted() && (t.allPending() & ~mask) != 0) break;
         }
         throw new SysError(Errno.EINTR);
     }

@@ -27,11 +27,13 @@ public final class SyscallTable {
         SysMemory.register(this);
         SysIo.register(this);
         SysProc.register(this);
+        SysThread.register(this);
         SysInfo.register(this);
         SysSignal.register(this);
         SysExec.register(this);
         SysPoll.register(this);
         SysFile.register(this);
+        SysTimer.register(this);
     }
 
     void add(int nr, String name, Status status, String note, Syscall.Handler h) {

@@ -40,7 +40,7 @@ public final class SignalDelivery {
             MCONTEXT = UC + 176, FP = MCONTEXT + 256;
     public static final long SA_SIGINFO = 4, SA_ONSTACK = 0x08000000, SA_RESTART = 0x10000000,
             SA_NODEFER = 0x40000000, SA_RESETHAND = 0x80000000L;
-    public static final int SI_USER = 0, SS_ONSTACK = 1, SS_DISABLE = 2;
+    public static final int SI_USER = 0, SI_TIMER = -2, SS_ONSTACK = 1, SS_DISABLE = 2;
     /** li a7, 139; ecall — the body of the trampoline page. */
     public static final int[] TRAMPOLINE_CODE = {0x08B00893, 0x00000073};
 
@@ -52,6 +52,7 @@ public final class SignalDelivery {
         Process p = task.process();
         int sig, code = SI_USER, sender = 0;
         long addr = 0;
+        long[] value = {0};
         if (task.faultSignal != 0) {
             sig = task.faultSignal;
             code = task.faultCode;
@@ -61,11 +62,12 @@ public final class SignalDelivery {
             // A fault signal that is blocked or ignored cannot be deferred: it kills (force_sig).
             if ((task.signalMask & bit) != 0 || p.handler(sig) == 1) return die(kernel, p, sig);
         } else {
-            long taken = p.take(task.signalMask);
+            long taken = task.take(task.signalMask);
+            if (taken == 0) taken = p.take(task.signalMask, value);
             if (taken == 0) return true;
             sig = (int) (taken & 0xFF);
             sender = (int) ((taken >>> 8) & 0xFFFFFFFFL);
-            code = (byte) (taken >>> 40);
+            code = (short) (taken >>> 40);
         }
         long handler = p.handler(sig);
         if (handler <= 1 && task.suspendedMask != -1) {                  // no handler runs: sigsuspend's mask ends now
@@ -77,13 +79,16 @@ public final class SignalDelivery {
             return switch (Signals.defaultAction(sig)) {
                 case TERMINATE, CORE -> die(kernel, p, sig);
                 case IGNORE, CONTINUE -> true;
-                case STOP -> true;   // job-control stops come with the tty layer
+                case STOP -> {               // was blocked when sent; it stops the process now
+                    if (sig == Signals.SIGSTOP || !kernel.processes().isOrphanedGroup(p.pgid())) kernel.stopProcess(p, sig);
+                    yield true;
+                }
             };
         }
         ByteBuffer act = ByteBuffer.wrap(p.sigaction(sig)).order(ByteOrder.LITTLE_ENDIAN);
         long flags = act.getLong(8), mask = act.getLong(16);
         try {
-            pushFrame(task, sig, code, sender, addr, handler, flags);
+            pushFrame(task, sig, code, sender, addr, value[0], handler, flags);
         } catch (SysError e) {
             return die(kernel, p, Signals.SIGSEGV);                     // no room for the frame
         }
@@ -96,11 +101,12 @@ public final class SignalDelivery {
     }
 
     private static boolean die(Kernel kernel, Process p, int sig) {
-        p.exit(sig);
+        kernel.exitGroup(p, sig);
         return false;
     }
 
-    private static void pushFrame(Task task, int sig, int code, int sender, long addr, long handler, long flags) {
+    private static void pushFrame(Task task, int sig, int code, int sender, long addr, long value, long handler,
+                                  long flags) {
         long[] ctx = task.context();
         long sp = ctx[2];
         boolean onAltStack = task.altStackFlags != SS_DISABLE && sp - task.altStackBase < task.altStackSize;
@@ -109,7 +115,8 @@ public final class SignalDelivery {
         long frame = (sp - FRAME_SIZE) & ~15L;
         ByteBuffer b = ByteBuffer.allocate(FRAME_SIZE).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(0, sig).putInt(4, 0).putInt(8, code);
-        if (code <= 0) b.putInt(16, sender).putInt(20, 0);   // SI_USER, SI_TKILL: sender pid and uid
+        if (code == SI_TIMER) b.putInt(16, sender).putInt(20, 0).putLong(24, value);   // timer id, overrun, si_value
+        else if (code <= 0) b.putInt(16, sender).putInt(20, 0);   // SI_USER, SI_TKILL: sender pid and uid
         else b.putLong(16, addr);
         b.putLong(UC_STACK, task.altStackBase).putInt(UC_STACK + 8, onAltStack ? SS_ONSTACK : task.altStackFlags)
                 .putLong(UC_STACK + 16, task.altStackSize);

@@ -19,7 +19,8 @@ import fornax.machine.cpu.Hart;
  * <pre>
  *   acquire ─► hart.run() ─► Trap ─┬─ ecall      → save context, release the hart, syscall
  *      ▲                           │                (may block), result into a0, reacquire
- *      │                           ├─ page fault → AddressSpace.fault: map, copy, or SIGSEGV
+ *      │                           ├─ page fault → AddressSpace.fault: map, copy, SIGSEGV/SIGBUS;
+ *      │                           │               no frame: OomKiller picks a victim, wait, retry
  *      │                           ├─ illegal/ebreak/misaligned/access → fatal signal
  *      └───────────────────────────┴─ timer      → end of slice: yield if others wait
  * </pre>
@@ -47,7 +48,9 @@ public final class TrapLoop {
         try {
             hart.setTimer(System.nanoTime() + TICK_NANOS);
             while (!task.exiting && !process.hasExited()) {
+                task.inUser = true;
                 Trap trap = hart.run();
+                task.inUser = false;
                 long cause = trap.cause();
                 if (cause == Trap.ECALL_FROM_U) {
                     hart.saveContext(ctx);
@@ -67,8 +70,7 @@ public final class TrapLoop {
                         }
                     }
                     task.contextDirty = true;
-                    if (task.exiting || process.hasExited()) break;
-                    if (!SignalDelivery.deliver(kernel, task)) { logDeath(process, null); break; }
+                    if (!returnToUser(task)) break;
                     hart = scheduler.acquire(task);
                     hart.setTimer(System.nanoTime() + TICK_NANOS);
                 } else if (cause == Trap.TIMER_INTERRUPT) {
@@ -78,12 +80,31 @@ public final class TrapLoop {
                         hart = scheduler.acquire(task);
                     }
                     hart.setTimer(System.nanoTime() + TICK_NANOS);
-                    if (process.pending() != 0 && !deliverWhileHolding(task, hart)) break;
+                    if (needsKernelWork(task)) {
+                        hart = leaveHart(task, hart);
+                        if (!returnToUser(task)) break;
+                        hart = scheduler.acquire(task);
+                        hart.setTimer(System.nanoTime() + TICK_NANOS);
+                    }
                 } else if (trap.isInterrupt()) {
-                    // An IPI: usually a signal was posted; deliver it before going back.
-                    if (!deliverWhileHolding(task, hart)) break;
+                    // An IPI: a signal was posted, the process was stopped or is exiting.
+                    if (needsKernelWork(task)) {
+                        hart = leaveHart(task, hart);
+                        if (!returnToUser(task)) break;
+                        hart = scheduler.acquire(task);
+                        hart.setTimer(System.nanoTime() + TICK_NANOS);
+                    }
                 } else if (trap.isPageFault()) {
-                    if (!pageFault(task, hart, trap)) break;
+                    int r = pageFault(task, hart, trap);
+                    if (r == FAULT_DIED) break;
+                    if (r == FAULT_NO_MEMORY) {
+                        // A victim was killed for memory: wait for it without a hart, then retry.
+                        hart = leaveHart(task, hart);
+                        kernel.oomKiller().awaitMemory();
+                        if (!returnToUser(task)) break;
+                        hart = scheduler.acquire(task);
+                        hart.setTimer(System.nanoTime() + TICK_NANOS);
+                    }
                 } else {
                     int sig = switch ((int) cause) {
                         case (int) Trap.ILLEGAL_INSTRUCTION -> Signals.SIGILL;
@@ -109,8 +130,15 @@ public final class TrapLoop {
     /** si_code of the first kind for each fault signal: SEGV_MAPERR, ILL_ILLOPC, BUS_ADRALN, TRAP_BRKPT. */
     private static final int SI_CODE_ONE = 1;
 
-    /** Resolves a page fault, or raises SIGSEGV; false if the process died. */
-    private boolean pageFault(Task task, Hart hart, Trap trap) {
+    private static final int FAULT_DONE = 0, FAULT_DIED = 1, FAULT_NO_MEMORY = 2;
+
+    /**
+     * Resolves a page fault, or raises SIGSEGV (SIGBUS for a file page past its end). With no
+     * frame left the out-of-memory policy ({@link fornax.kernel.mm.OomKiller}) picks a victim:
+     * FAULT_NO_MEMORY says wait and retry, FAULT_DIED that this process was the victim or died of
+     * the signal.
+     */
+    private int pageFault(Task task, Hart hart, Trap trap) {
         long cause = trap.cause();
         AddressSpace.Access access = cause == Trap.LOAD_PAGE_FAULT ? AddressSpace.Access.READ
                 : cause == Trap.STORE_PAGE_FAULT ? AddressSpace.Access.WRITE : AddressSpace.Access.EXEC;
@@ -119,12 +147,15 @@ public final class TrapLoop {
         try {
             code = as.fault(trap.tval(), access);
         } catch (SysError e) {
-            kernel.log("pid " + task.process().pid() + ": out of memory handling a page fault; killed");
+            if (e.errno() == Errno.ENOMEM && kernel.oomKiller().outOfMemory(new Kernel.OomCandidate(task.process())))
+                return FAULT_NO_MEMORY;
             task.process().exit(Signals.SIGKILL);
             task.exiting = true;
-            return false;
+            return FAULT_DIED;
         }
-        return code == 0 || fault(task, hart, Signals.SIGSEGV, code, trap.tval(), trap);
+        if (code == 0) return FAULT_DONE;
+        int sig = (code & AddressSpace.SIGBUS_FLAG) != 0 ? Signals.SIGBUS : Signals.SIGSEGV;
+        return fault(task, hart, sig, code & 0xFF, trap.tval(), trap) ? FAULT_DONE : FAULT_DIED;
     }
 
     /**
@@ -146,17 +177,35 @@ public final class TrapLoop {
         return false;
     }
 
-    /** Delivers pending signals while holding the hart; false if the process died. */
-    private boolean deliverWhileHolding(Task task, Hart hart) {
-        long[] ctx = task.context();
-        hart.saveContext(ctx);
-        if (SignalDelivery.deliver(kernel, task)) {
-            hart.loadContext(ctx);
-            return true;
+    /** Something must happen before the task may go on running user code. */
+    private static boolean needsKernelWork(Task task) {
+        Process p = task.process();
+        return task.exiting || p.hasExited() || p.isStopped() || (task.allPending() & ~task.signalMask) != 0;
+    }
+
+    /** Saves the task's registers and gives its hart back; returns null (the task holds no hart). */
+    private Hart leaveHart(Task task, Hart hart) {
+        hart.saveContext(task.context());
+        scheduler.release(task);
+        return null;
+    }
+
+    /**
+     * The way back to user mode, run without a hart: deliver a pending signal, and wait here while
+     * the process is stopped (job control). False if the task must end instead.
+     */
+    private boolean returnToUser(Task task) {
+        Process process = task.process();
+        for (;;) {
+            if (task.exiting || process.hasExited()) return false;
+            if (!SignalDelivery.deliver(kernel, task)) {
+                logDeath(process, null);
+                task.exiting = true;
+                return false;
+            }
+            if (!process.isStopped()) return !task.exiting && !process.hasExited();
+            process.awaitContinued();
         }
-        logDeath(task.process(), null);
-        task.exiting = true;
-        return false;
     }
 
     /**
@@ -170,15 +219,24 @@ public final class TrapLoop {
         };
     }
 
-    /** Whether the signal about to be delivered has SA_RESTART. */
+    /**
+     * Whether the call is made again once the signal about to be delivered is dealt with: its
+     * handler has SA_RESTART, or it has no handler and does not kill (a stop, such as the SIGTTIN a
+     * background read gets from its terminal, then SIGCONT): Linux's -ERESTARTSYS.
+     */
     private static boolean restartsOnSignal(Task task) {
         Process p = task.process();
-        long ready = p.pending() & ~task.signalMask;
+        long ready = task.allPending() & ~task.signalMask;
         if (ready == 0) return false;
         int sig = Long.numberOfTrailingZeros(ready) + 1;
+        long handler = p.handler(sig);
+        if (handler <= 1) return switch (Signals.defaultAction(sig)) {
+            case STOP, CONTINUE, IGNORE -> true;
+            default -> handler == 1;
+        };
         byte[] act = p.sigaction(sig);
         long flags = java.nio.ByteBuffer.wrap(act).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(8);
-        return p.handler(sig) > 1 && (flags & SignalDelivery.SA_RESTART) != 0;
+        return (flags & SignalDelivery.SA_RESTART) != 0;
     }
 
     /**

@@ -19,13 +19,25 @@ public final class ChanFile implements OpenFile {
     private final Chan chan;
     private final Fid io;
     private final FileServer server;
+    /** The path it was opened by, resolved from the process root (Linux's d_path); null if unknown. */
+    private final String path;
 
     /** Takes ownership of {@code chan} and {@code opened} (null for O_PATH). */
-    public ChanFile(Chan chan, Fid opened) {
+    public ChanFile(Chan chan, Fid opened) { this(chan, opened, null); }
+
+    /** The same, remembering the canonical path the file was opened by (for /proc/PID/fd). */
+    public ChanFile(Chan chan, Fid opened, String path) {
         this.chan = chan;
         this.io = opened;
         this.server = chan.server();
+        this.path = path;
     }
+
+    /**
+     * The path the file was opened by, from the opener's root, with symlinks, "." and ".." resolved
+     * at open time (a later rename is not seen); null for files opened without a path (pipes).
+     */
+    public String path() { return path; }
 
     /** The walked Chan (borrowed: valid while this file is open). */
     public Chan chan() { return chan; }
@@ -62,6 +74,16 @@ public final class ChanFile implements OpenFile {
     }
 
     @Override public int poll(int events) { return io == null ? OpenFile.POLLNVAL : server.poll(io, events); }
+
+    @Override public boolean watch(Thread waiter) { return io != null && server.watch(io, waiter); }
+
+    @Override public void unwatch(Thread waiter) { if (io != null) server.unwatch(io, waiter); }
+
+    /** The frame of page {@code index} for a shared mapping (see {@link FileServer#sharedPage}). */
+    public long sharedPage(long index) { return server.sharedPage(io(), index); }
+
+    /** Whether the server can keep this file's pages in frames for shared mappings. */
+    public boolean sharesPages() { return io != null && server.sharesPages(io); }
 
     /** Directory entries from {@code offset} (see {@link FileServer#readdir}); EBADF for O_PATH. */
     public List<DirEntry> readdir(long offset, int max) { return server.readdir(io(), offset, max); }

@@ -135,16 +135,42 @@ public interface FileServer {
 
     /**
      * poll readiness of an OPEN fid (see {@link OpenFile#poll}). The default, for files that never
-     * block, is "ready for what is asked". A server whose readiness can change calls
-     * {@link PollQueue#changed()} when it does.
+     * block, is "ready for what is asked".
      */
     default int poll(Fid fid, int events) {
         fid.checkOpen();
         return events & (OpenFile.POLLIN | OpenFile.POLLOUT);
     }
 
+    /**
+     * ppoll is about to wait on an OPEN fid: a server that can tell when its readiness changes
+     * remembers {@code waiter}, unparks it then, and returns true (see {@link OpenFile#watch}).
+     * The default returns false: ppoll rechecks the file periodically.
+     */
+    default boolean watch(Fid fid, Thread waiter) { return false; }
+
+    /** ppoll stopped waiting on {@code fid}: forget {@code waiter}. */
+    default void unwatch(Fid fid, Thread waiter) { }
+
     /** Makes the file's data durable (fid WALKED or OPEN); memory-backed servers have nothing to do. */
     default void fsync(Fid fid) { fid.checkLive(); }
+
+    /**
+     * The physical frame holding page {@code index} (4 KiB pages) of an OPEN regular file, for
+     * MAP_SHARED mappings: the file keeps the page in that frame from now on, and its read, write
+     * and truncate use the frame, so mappings in any process and read(2)/write(2) see the same
+     * bytes at every moment (there is nothing to write back). The frame is retained once for the
+     * caller, who frees it through the frame allocator when its mapping goes. Returns -1 if the page
+     * lies wholly past the end of the file (the fault becomes SIGBUS). ENODEV from servers that
+     * cannot keep pages in frames (the default), ENOSPC when a hole needs a page and there is none.
+     */
+    default long sharedPage(Fid fid, long index) {
+        fid.checkOpen();
+        throw new SysError(Errno.ENODEV);
+    }
+
+    /** Whether {@link #sharedPage} works for this OPEN fid (mmap asks before mapping). */
+    default boolean sharesPages(Fid fid) { return false; }
 
     /** File-system statistics for statfs(2). */
     StatFs statfs();

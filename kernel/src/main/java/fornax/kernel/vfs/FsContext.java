@@ -21,6 +21,14 @@ public final class FsContext {
     private Chan root, cwd;
     private int umask = 022;
     private boolean released;
+    /**
+     * The cwd's path from the root as of the chdir that set it (Plan 9's dot path), or null to be
+     * worked out with getcwd's walk when next asked; {@code cwdGeneration} counts cwd/root changes
+     * so a path worked out meanwhile is not stored for the wrong directory. A rename of an ancestor
+     * after the chdir is not seen (only the names of opened files depend on it).
+     */
+    private String cwdPath;
+    private long cwdGeneration;
 
     private FsContext(Namespace ns, Chan root, Chan cwd, int umask) {
         this.ns = ns;
@@ -54,14 +62,44 @@ public final class FsContext {
     }
 
     /** chdir: takes ownership of {@code dir} (a directory). */
-    public void setCwd(Chan dir) {
+    public void setCwd(Chan dir) { setCwd(dir, null); }
+
+    /** chdir to {@code dir} (taken), whose path from the root is {@code path} (null: unknown). */
+    public void setCwd(Chan dir, String path) {
         Chan old;
         synchronized (this) {
             if (released) { dir.close(); checkLive(); }
             old = cwd;
             cwd = dir;
+            cwdPath = path;
+            cwdGeneration++;
         }
         old.close();
+    }
+
+    /**
+     * The working directory's path from the root (what relative opens are named from): remembered
+     * from chdir, else worked out as getcwd does and remembered. May start with "(unreachable)".
+     */
+    public String cwdPath() {
+        long gen;
+        Chan dir;
+        synchronized (this) {
+            checkLive();
+            if (cwdPath != null) return cwdPath;
+            gen = cwdGeneration;
+            dir = cwd.copy();
+        }
+        String path;
+        try {
+            path = Vfs.pathOf(this, dir);
+        } finally {
+            dir.close();
+        }
+        synchronized (this) {
+            if (cwdGeneration == gen) cwdPath = path;
+        }
+        return path;
     }
 
     /** chroot: takes ownership of {@code dir} (a directory). */
@@ -71,6 +109,8 @@ public final class FsContext {
             if (released) { dir.close(); checkLive(); }
             old = root;
             root = dir;
+            cwdPath = null;
+            cwdGeneration++;
         }
         old.close();
     }
@@ -87,7 +127,9 @@ public final class FsContext {
     /** fork: a new context with copies of root and cwd, same umask and namespace. */
     public synchronized FsContext fork() {
         checkLive();
-        return new FsContext(ns, root.copy(), cwd.copy(), umask);
+        FsContext child = new FsContext(ns, root.copy(), cwd.copy(), umask);
+        child.cwdPath = cwdPath;
+        return child;
     }
 
     /** Process exit: clunks root and cwd. Later calls fail with EBADF; a second release does nothing. */

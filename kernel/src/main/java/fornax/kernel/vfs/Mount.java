@@ -37,6 +37,9 @@ public final class Mount {
     static Mount device(FileServer server, String name) { return new Mount(server, name); }
 
     public FileServer server() { return server; }
+    /** The name it was mounted with (its file-system type: "devtmpfs", "proc"; "/" for the root). */
+    public String name() { return name; }
+
     /** The mount this one is mounted in; null for the namespace root. */
     public Mount parent() { return parent; }
     long rootPath() { return rootPath; }

@@ -29,6 +29,8 @@ public final class Namespace {
     private final Map<Character, Mount> devices;
     /** Mount points → the mount covering them; replaced whole, writers hold {@code this}. */
     private volatile Map<Key, Mount> table = Map.of();
+    /** The mounts of {@code table} in the order they were made (for /proc/mounts); replaced with it. */
+    private volatile java.util.List<Mount> order = java.util.List.of();
 
     /**
      * A namespace whose root is {@code rootServer}'s root, with the kernel's device table:
@@ -55,6 +57,14 @@ public final class Namespace {
         return m.rootChan();
     }
 
+    /** Every mount, the root first, then in the order they were made (what /proc/mounts lists). */
+    public java.util.List<Mount> mounts() {
+        java.util.List<Mount> all = new java.util.ArrayList<>(order.size() + 1);
+        all.add(root);
+        all.addAll(order);
+        return all;
+    }
+
     /** A new Chan for the namespace root; the caller owns it. */
     public Chan root() { return root.rootChan(); }
 
@@ -79,7 +89,10 @@ public final class Namespace {
         Mount mount = new Mount(server, top.mount(), top, name);
         Map<Key, Mount> t = new HashMap<>(table);
         t.put(new Key(top.mount(), top.qid().path()), mount);
+        java.util.List<Mount> o = new java.util.ArrayList<>(order);
+        o.add(mount);
         table = Map.copyOf(t);
+        order = java.util.List.copyOf(o);
         return mount;
     }
 
@@ -89,7 +102,10 @@ public final class Namespace {
         for (Key k : table.keySet()) if (k.mount() == m) throw new SysError(Errno.EBUSY);
         Map<Key, Mount> t = new HashMap<>(table);
         if (!t.values().remove(m)) throw new SysError(Errno.EINVAL);
+        java.util.List<Mount> o = new java.util.ArrayList<>(order);
+        o.remove(m);
         table = Map.copyOf(t);
+        order = java.util.List.copyOf(o);
         m.release();
     }
 }

@@ -49,11 +49,23 @@ public interface OpenFile {
     /**
      * poll: which of {@code events} (POLLIN 1, POLLOUT 4) are ready now, plus POLLERR/POLLHUP if
      * they hold. The default, for files that never block, is "all of them"; files that can block
-     * override it and call {@link PollQueue#changed()} when their readiness changes.
+     * override it (and, to spare ppoll its periodic rechecks, {@link #watch}).
      */
     default int poll(int events) { return events & (POLLIN | POLLOUT); }
 
     int POLLIN = 1, POLLPRI = 2, POLLOUT = 4, POLLERR = 8, POLLHUP = 16, POLLNVAL = 32;
+
+    /**
+     * ppoll is about to wait on this file: a file whose readiness changes by itself (a timerfd)
+     * remembers {@code waiter} and unparks it (LockSupport.unpark) whenever {@link #poll} may
+     * answer differently, and returns true. The default returns false: ppoll then looks at the
+     * file again every few milliseconds. Registration comes before ppoll's readiness check, so a
+     * change in between is not lost.
+     */
+    default boolean watch(Thread waiter) { return false; }
+
+    /** ppoll stopped waiting: forget {@code waiter} (see {@link #watch}). */
+    default void unwatch(Thread waiter) { }
 
     /**
      * The last descriptor referring to this description went away (close, exit). Descriptions

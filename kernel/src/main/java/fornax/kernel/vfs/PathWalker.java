@@ -32,6 +32,12 @@ import java.util.Deque;
  */
 public final class PathWalker implements AutoCloseable {
     public static final int FOLLOW = 1, DIRECTORY = 2;
+    /**
+     * Also work out the result's path from the process root, with every symlink, "." and ".."
+     * resolved (what Linux's d_path gives /proc/PID/fd): {@link #lastPath()}. A relative path
+     * costs a getcwd of its starting directory; absolute ones cost nothing extra.
+     */
+    public static final int NAMED = 4;
     public static final int MAX_SYMLINKS = 40, NAME_MAX = 255, PATH_MAX = 4096;
 
     /** What the last component of a path is, for calls that act on a name in a directory. */
@@ -49,6 +55,8 @@ public final class PathWalker implements AutoCloseable {
     private final Namespace ns;
     private final Chan root;
     private int links;
+    /** The path found by the last NAMED resolve or parent, or null if it could not be known. */
+    private String lastPath;
 
     public PathWalker(FsContext ctx) {
         this.ctx = ctx;
@@ -79,7 +87,10 @@ public final class PathWalker implements AutoCloseable {
         split(path, comps);
         boolean trailing = path.endsWith("/");
         Chan cur = start(at, path);
+        Deque<String> names = null;
+        lastPath = null;
         try {
+            if ((flags & NAMED) != 0) names = startNames(at, cur, path);
             while (!comps.isEmpty()) {
                 String name = comps.pollFirst();
                 boolean last = comps.isEmpty();
@@ -89,6 +100,7 @@ public final class PathWalker implements AutoCloseable {
                     Chan c = cur;
                     cur = null;
                     cur = up(c);
+                    if (names != null) names.pollLast();
                     continue;
                 }
                 Chan next = lookup(cur, name);
@@ -98,6 +110,7 @@ public final class PathWalker implements AutoCloseable {
                         Chan r = root.copy();
                         cur.close();
                         cur = r;
+                        if (names != null) names.clear();
                     }
                     if (last && target.endsWith("/")) trailing = true;
                     Deque<String> body = new ArrayDeque<>();
@@ -107,7 +120,9 @@ public final class PathWalker implements AutoCloseable {
                 }
                 cur.close();
                 cur = next;
+                if (names != null) names.addLast(name);
             }
+            if (names != null) lastPath = "/" + String.join("/", names);
             if ((trailing || (flags & DIRECTORY) != 0) && !cur.isDir()) throw new SysError(Errno.ENOTDIR);
             Chan result = cur;
             cur = null;
@@ -118,7 +133,14 @@ public final class PathWalker implements AutoCloseable {
     }
 
     /** Resolves the directory part of {@code path} and returns it with the last name. */
-    public Parent parent(Chan at, String path) {
+    public Parent parent(Chan at, String path) { return parent(at, path, false); }
+
+    /**
+     * {@link #parent(Chan, String)}; with {@code named}, {@link #lastPath()} is then the directory's
+     * path from the process root (null if unknown).
+     */
+    public Parent parent(Chan at, String path, boolean named) {
+        lastPath = null;
         checkPath(path);
         int end = path.length();
         while (end > 0 && path.charAt(end - 1) == '/') end--;
@@ -127,10 +149,15 @@ public final class PathWalker implements AutoCloseable {
         int slash = path.lastIndexOf('/', end - 1);
         String name = path.substring(slash + 1, end);
         if (name.length() > NAME_MAX) throw new SysError(Errno.ENAMETOOLONG);
-        Chan dir = slash < 0 ? start(at, name) : resolve(at, path.substring(0, slash + 1), FOLLOW | DIRECTORY);
+        Chan dir = slash < 0 ? start(at, name)
+                : resolve(at, path.substring(0, slash + 1), FOLLOW | DIRECTORY | (named ? NAMED : 0));
         if (!dir.isDir()) {
             dir.close();
             throw new SysError(Errno.ENOTDIR);
+        }
+        if (named && slash < 0) {
+            Deque<String> names = startNames(at, dir, name);
+            lastPath = names == null ? null : "/" + String.join("/", names);
         }
         Last kind = name.equals(".") ? Last.DOT : name.equals("..") ? Last.DOTDOT : Last.NORMAL;
         return new Parent(dir, name, kind, trailing);
@@ -157,6 +184,9 @@ public final class PathWalker implements AutoCloseable {
         }
     }
 
+    /** The path from the process root found by the last NAMED walk; null if unknown or not asked for. */
+    public String lastPath() { return lastPath; }
+
     /** A copy of the process root this walk uses. */
     public Chan root() { return root.copy(); }
 
@@ -167,6 +197,26 @@ public final class PathWalker implements AutoCloseable {
         if (at == null) return ctx.cwd();
         if (!at.isDir()) throw new SysError(Errno.ENOTDIR);
         return at.copy();
+    }
+
+    /**
+     * The components of the path of {@code start} (borrowed) from the process root: none for an
+     * absolute {@code path}; for a relative one, the working directory's remembered path (no
+     * {@code at}) or the getcwd of {@code at}; null when that cannot be named (a removed
+     * directory, or one outside the process root).
+     */
+    private Deque<String> startNames(Chan at, Chan start, String path) {
+        Deque<String> names = new ArrayDeque<>();
+        if (path.startsWith("/")) return names;
+        String dir;
+        try {
+            dir = at == null ? ctx.cwdPath() : Vfs.pathOf(ctx, start);
+        } catch (SysError e) {
+            return null;
+        }
+        if (!dir.startsWith("/")) return null;
+        split(dir, names);
+        return names;
     }
 
     /** ".." from {@code cur}, which it consumes. */

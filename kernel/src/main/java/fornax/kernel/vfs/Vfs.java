@@ -47,15 +47,22 @@ public final class Vfs {
         }
         if ((flags & O_PATH) != 0) flags &= O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
         Chan c;
+        String name;   // the file's path from the process root, for /proc/PID/fd (null: unknown)
         try (PathWalker w = new PathWalker(ctx)) {
-            c = (flags & O_CREAT) != 0 ? openCreate(w, ctx, at, path, flags, mode)
-                    : w.resolve(at, path, (flags & O_NOFOLLOW) == 0 ? PathWalker.FOLLOW : 0);
+            if ((flags & O_CREAT) != 0) {
+                String[] named = new String[1];
+                c = openCreate(w, ctx, at, path, flags, mode, named);
+                name = named[0];
+            } else {
+                c = w.resolve(at, path, PathWalker.NAMED | ((flags & O_NOFOLLOW) == 0 ? PathWalker.FOLLOW : 0));
+                name = w.lastPath();
+            }
         }
         try {
             if (c.isSymlink() && (flags & O_PATH) == 0) throw new SysError(Errno.ELOOP);
             if ((flags & O_DIRECTORY) != 0 && !c.isDir()) throw new SysError(Errno.ENOTDIR);
             if ((flags & O_PATH) != 0) {
-                ChanFile f = new ChanFile(c, null);
+                ChanFile f = new ChanFile(c, null, name);
                 c = null;
                 return f;
             }
@@ -63,7 +70,7 @@ public final class Vfs {
             if ((flags & O_TRUNC) != 0 && c.stat().isRegular()) c.server().wstat(c.fid(), Dir.truncate(0));
             Chan owned = c;
             c = null;
-            return openChan(owned, flags | O_LARGEFILE);
+            return openChan(owned, flags | O_LARGEFILE, name);
         } finally {
             if (c != null) c.close();
         }
@@ -75,12 +82,18 @@ public final class Vfs {
         return (flags & OpenFlags.VALID & ~OpenFlags.CREATION) | O_LARGEFILE;
     }
 
-    /** The O_CREAT half of open: the existing file, or a new regular file. */
-    private static Chan openCreate(PathWalker w, FsContext ctx, Chan at, String path, int flags, int mode) {
-        Parent p = w.parent(at, path);
+    /**
+     * The O_CREAT half of open: the existing file, or a new regular file. Its path from the process
+     * root goes to {@code name[0]} (null if unknown).
+     */
+    private static Chan openCreate(PathWalker w, FsContext ctx, Chan at, String path, int flags, int mode,
+                                   String[] name) {
+        Parent p = w.parent(at, path, true);
         try {
             while (true) {
                 if (p.kind() != Last.NORMAL) throw new SysError(Errno.EISDIR);
+                String dirPath = w.lastPath();
+                name[0] = dirPath == null ? null : dirPath.equals("/") ? "/" + p.name() : dirPath + "/" + p.name();
                 Chan child = lookupOrNull(w, p.dir(), p.name());
                 if (child == null) {
                     if (p.trailingSlash()) throw new SysError(Errno.EISDIR);
@@ -94,7 +107,7 @@ public final class Vfs {
                 if (child.isSymlink() && (flags & O_NOFOLLOW) == 0) {
                     boolean trailing = p.trailingSlash();
                     String target = w.readLink(child);
-                    Parent next = w.parent(p.dir(), trailing && !target.endsWith("/") ? target + "/" : target);
+                    Parent next = w.parent(p.dir(), trailing && !target.endsWith("/") ? target + "/" : target, true);
                     p.close();
                     p = next;
                     continue;
@@ -132,8 +145,8 @@ public final class Vfs {
         int status = flags & OpenFlags.O_NONBLOCK;
         ChanFile r = null;
         try (Chan dir = ctx.namespace().attach('|'); Chan data = dir.step("data")) {
-            r = openChan(data.copy(), OpenFlags.O_RDONLY | status);
-            ChanFile w = openChan(data.copy(), OpenFlags.O_WRONLY | status);
+            r = openChan(data.copy(), OpenFlags.O_RDONLY | status, null);
+            ChanFile w = openChan(data.copy(), OpenFlags.O_WRONLY | status, null);
             ChanFile[] ends = {r, w};
             r = null;
             return ends;
@@ -142,13 +155,13 @@ public final class Vfs {
         }
     }
 
-    /** Opens Chan {@code c} (taking ownership) as a ChanFile. */
-    private static ChanFile openChan(Chan c, int flags) {
+    /** Opens Chan {@code c} (taking ownership) as a ChanFile named {@code name} (null: no name). */
+    private static ChanFile openChan(Chan c, int flags, String name) {
         Fid opened = null;
         try {
             opened = c.server().clone(c.fid());
             c.server().open(opened, flags);
-            ChanFile f = new ChanFile(c, opened);
+            ChanFile f = new ChanFile(c, opened, name);
             c = null;
             opened = null;
             return f;
@@ -275,9 +288,14 @@ public final class Vfs {
 
     /** chdir(2) / chroot(2): resolves {@code path} to a directory and gives it to the context. */
     public static void chdir(FsContext ctx, Chan at, String path, boolean root) {
-        Chan c = PathWalker.walk(ctx, at, path, PathWalker.FOLLOW | PathWalker.DIRECTORY);
+        Chan c;
+        String name;
+        try (PathWalker w = new PathWalker(ctx)) {
+            c = w.resolve(at, path, PathWalker.FOLLOW | PathWalker.DIRECTORY | (root ? 0 : PathWalker.NAMED));
+            name = w.lastPath();
+        }
         if (root) ctx.setRoot(c);
-        else ctx.setCwd(c);
+        else ctx.setCwd(c, name);
     }
 
     // ------------------------------------------------------------------ getcwd
@@ -322,6 +340,17 @@ public final class Vfs {
         StringBuilder sb = new StringBuilder(unreachable ? "(unreachable)" : "");
         for (int i = names.size() - 1; i >= 0; i--) sb.append('/').append(names.get(i));
         return names.isEmpty() ? sb.append('/').toString() : sb.toString();
+    }
+
+    /**
+     * Where mount {@code m} is mounted, as seen from {@code ctx}'s root (what /proc/mounts shows):
+     * "/" for the namespace root, "(unreachable)..." for a mount outside the process root.
+     */
+    public static String mountPath(FsContext ctx, Mount m) {
+        if (m.mountpoint() != null) return pathOf(ctx, m.mountpoint());
+        try (Chan r = m.rootChan()) {
+            return pathOf(ctx, r);
+        }
     }
 
     /** The name of the entry of {@code dir} with inode {@code ino}; ENOENT if none. */

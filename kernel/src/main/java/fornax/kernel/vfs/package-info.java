@@ -21,7 +21,6 @@
  *   <li>{@link fornax.kernel.vfs.PathWalker}: namei — symlinks (40), "..", mounts, trailing
  *       slashes, name limits. {@link fornax.kernel.vfs.Vfs}: the path calls as mechanism.
  *   <li>{@link fornax.kernel.vfs.FsContext}: a process's root, cwd and umask.
- *   <li>{@link fornax.kernel.vfs.PollQueue}: where ppoll waits for files to change readiness.
  * </ul>
  *
  * <p>Names inside the kernel are byte strings, one byte per char (ISO-8859-1), so every Linux
@@ -31,7 +30,8 @@
  * <pre>
  *   FileDescription (held across a whole transfer on a seekable file)
  *     FsContext, Namespace (only to clone/clunk root, cwd, mount roots)
- *       file-server locks: TmpFs tree → TmpNode → Fid;  DevFs → Fid;  Pipe (leaf; waits release it)
+ *       file-server locks: TmpFs tree → TmpNode → Fid;  DevFs → Fid;  Pipe (leaf; waits release it);
+ *                          HostFs names → HostFid → HostFile
  *     AddressSpace → FrameAllocator (copying to and from user memory)
  *   FdTable (leaf: only atomic reference counts are touched under it)
  * </pre>

@@ -190,8 +190,8 @@ class SyscallHandlersTest {
         assertEquals(HEAP, sys(214, 0));
         assertEquals(HEAP + 100, sys(214, HEAP + 100));
         put(HEAP, new byte[] {1, 2, 3});
-        // RLIMIT_DATA = 16 pages
-        put(BUF, le(new byte[16]).putLong(0, 16 * PAGE).putLong(8, -1L).array());
+        // RLIMIT_DATA = 32 pages: it counts every private writable mapping (BUF's 16) and the heap
+        put(BUF, le(new byte[16]).putLong(0, 32 * PAGE).putLong(8, -1L).array());
         assertEquals(0, sys(261, 0, Process.RLIMIT_DATA, BUF, 0));
         assertEquals(HEAP + 100, sys(214, HEAP + 17 * PAGE), "beyond RLIMIT_DATA: unchanged");
         assertEquals(HEAP + 16 * PAGE, sys(214, HEAP + 16 * PAGE));

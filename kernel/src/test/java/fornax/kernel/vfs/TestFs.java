@@ -23,8 +23,11 @@ public final class TestFs {
 
     public TestFs() { this(64L << 20); }
 
-    public TestFs(long tmpfsBytes) {
-        root = new TmpFs(Stat.makedev(0, 1), now::get, tmpfsBytes, 0755);
+    public TestFs(long tmpfsBytes) { this(tmpfsBytes, null); }
+
+    /** With {@code frames}, tmpfs files can be mapped MAP_SHARED (their mapped pages live in frames). */
+    public TestFs(long tmpfsBytes, fornax.kernel.mm.FrameAllocator frames) {
+        root = new TmpFs(Stat.makedev(0, 1), now::get, tmpfsBytes, 0755, frames);
         OpenFile console = new OpenFile() {
             @Override public int read(byte[] buf, int off, int len) { return 0; }
             @Override public int write(byte[] buf, int off, int len) {

@@ -38,7 +38,7 @@ public final class KernelJobControl implements JobControl {
         return p == null || p.hasExited() ? -1 : p.sid();
     }
 
-    @Override public boolean orphaned(int pgid) { return kernel.processes().orphanedGroup(pgid); }
+    @Override public boolean orphaned(int pgid) { return kernel.processes().isOrphanedGroup(pgid); }
 
     @Override public void dropSession(int sid) { kernel.processes().dropControllingTerminal(sid); }
 

@@ -6,7 +6,9 @@ import fornax.kernel.proc.Signals;
 import fornax.kernel.sys.Errno;
 import fornax.kernel.sys.SysError;
 import fornax.kernel.vfs.OpenFile;
-import fornax.kernel.vfs.PollQueue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The line discipline (Linux's N_TTY): what happens to bytes between the device and the readers
@@ -70,6 +72,8 @@ final class LineDiscipline {
     /** Processed output not yet handed to the device. */
     private byte[] pending = new byte[512];
     private int pendingLength;
+    /** Threads in ppoll on this terminal (a concurrent set: ppoll adds and removes without the monitor). */
+    private final Set<Thread> watchers = ConcurrentHashMap.newKeySet();
 
     LineDiscipline(Tty.Output device) {
         this.device = device;
@@ -536,9 +540,14 @@ final class LineDiscipline {
 
     synchronized boolean hungUp() { return hungUp; }
 
+    /** ppoll waits on the terminal: {@code waiter} is unparked at every change (see {@link OpenFile#watch}). */
+    void watch(Thread waiter) { watchers.add(waiter); }
+
+    void unwatch(Thread waiter) { watchers.remove(waiter); }
+
     /** Wakes readers, writers and pollers after a change. Monitor held. */
     private void changed() {
         notifyAll();
-        PollQueue.changed();
+        for (Thread t : watchers) LockSupport.unpark(t);
     }
 }

@@ -25,8 +25,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *       TCSBRK), gets SIGTTOU the same way, except that a process ignoring or blocking SIGTTOU
  *       just goes ahead (that is how a shell in the background hands the terminal back).
  * </ul>
- * Linux ends such a call with ERESTARTSYS, so that it is made again after the stop. This kernel has
- * no restart code: the call ends with EINTR and is restarted only under SA_RESTART.
+ * The failing call ends with EINTR, which the trap path restarts once the stop is over (a
+ * signal with no handler that does not kill): Linux's ERESTARTSYS.
  *
  * <p>Input signals (^C ^\ ^Z with ISIG) go to the foreground group. A window-size change sends it
  * SIGWINCH. When the device hangs up, reads end, writes fail with EIO, and the session leader gets
@@ -198,6 +198,14 @@ public final class Tty implements ControllingTerminal {
 
     public int poll(int events) { return ldisc.poll(events); }
 
+    /** ppoll waits here: {@code waiter} is unparked whenever readiness may have changed. */
+    public boolean watch(Thread waiter) {
+        ldisc.watch(waiter);
+        return true;
+    }
+
+    public void unwatch(Thread waiter) { ldisc.unwatch(waiter); }
+
     // ------------------------------------------------------------------ ioctl
 
     public long ioctl(int request, long arg, OpenFile.UserMemory user) {
@@ -357,6 +365,8 @@ public final class Tty implements ControllingTerminal {
                 return Tty.this.ioctl(request, arg, user);
             }
             @Override public int poll(int events) { return Tty.this.poll(events); }
+            @Override public boolean watch(Thread waiter) { return Tty.this.watch(waiter); }
+            @Override public void unwatch(Thread waiter) { Tty.this.unwatch(waiter); }
             @Override public boolean stream() { return true; }
         };
     }
@@ -369,6 +379,8 @@ public final class Tty implements ControllingTerminal {
             @Override public int write(byte[] buf, int off, int len) { return Tty.this.write(buf, off, len, nonBlocking); }
             @Override public long ioctl(int request, long arg, UserMemory user) { return Tty.this.ioctl(request, arg, user); }
             @Override public int poll(int events) { return Tty.this.poll(events); }
+            @Override public boolean watch(Thread waiter) { return Tty.this.watch(waiter); }
+            @Override public void unwatch(Thread waiter) { Tty.this.unwatch(waiter); }
             @Override public void setStatusFlags(int flags) { nonBlocking = (flags & OpenFlags.O_NONBLOCK) != 0; }
             @Override public fornax.kernel.vfs.Stat stat() {
                 return new fornax.kernel.vfs.Stat(0x16, 2 + minor, fornax.kernel.vfs.Stat.S_IFCHR | 0620, 1, 0, 5,

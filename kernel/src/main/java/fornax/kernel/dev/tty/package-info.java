@@ -32,7 +32,6 @@
  *       ProcessTable → Process (through JobControl)
  *     LineDiscipline
  *       UartDriver tx lock → device → Plic
- *       PollQueue (leaf)
  * </pre>
  */
 package fornax.kernel.dev.tty;

@@ -53,6 +53,9 @@ public final class DevFs implements FileServer {
         default long ioctl(int request, long arg, OpenFile.UserMemory user) { throw new SysError(Errno.ENOTTY); }
         /** poll readiness (see {@link OpenFile#poll}); devices that never block are always ready. */
         default int poll(int events) { return events & (OpenFile.POLLIN | OpenFile.POLLOUT); }
+        /** ppoll waits: true if the device unparks {@code waiter} on readiness changes (see {@link OpenFile#watch}). */
+        default boolean watch(Thread waiter) { return false; }
+        default void unwatch(Thread waiter) { }
         /** True for a terminal-like device: no positions (lseek, pread are ESPIPE). */
         default boolean stream() { return false; }
     }
@@ -146,8 +149,7 @@ public final class DevFs implements FileServer {
                 return len;
             }
         };
-        Device cons = console;
-        this.devices = new Device[] {nul, zero, full, rnd, rnd, tty, cons};
+        this.devices = new Device[] {nul, zero, full, rnd, rnd, tty, console};
         int n = DEVICES.size() + 1;
         mode = new int[n];
         uid = new int[n];
@@ -223,6 +225,16 @@ public final class DevFs implements FileServer {
         f.checkOpen();
         if (f.index == 0) return FileServer.super.poll(fid, events);
         return device(f).poll(events);
+    }
+
+    @Override public boolean watch(Fid fid, Thread waiter) {
+        DevFid f = own(fid);
+        return f.index != 0 && device(f).watch(waiter);
+    }
+
+    @Override public void unwatch(Fid fid, Thread waiter) {
+        DevFid f = own(fid);
+        if (f.index != 0) device(f).unwatch(waiter);
     }
 
     @Override public long ioctl(Fid fid, int request, long arg, OpenFile.UserMemory user) {

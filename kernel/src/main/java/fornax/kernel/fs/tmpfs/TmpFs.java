@@ -4,6 +4,7 @@ import fornax.kernel.fs.tmpfs.TmpNode.Directory;
 import fornax.kernel.fs.tmpfs.TmpNode.Entry;
 import fornax.kernel.fs.tmpfs.TmpNode.File;
 import fornax.kernel.fs.tmpfs.TmpNode.Symlink;
+import fornax.kernel.mm.FrameAllocator;
 import fornax.kernel.sys.Errno;
 import fornax.kernel.sys.SysError;
 import fornax.kernel.vfs.Dir;
@@ -34,6 +35,9 @@ import java.util.function.LongSupplier;
  * new entries; a file's pages are freed when it has neither names nor open fids. Space is
  * accounted in pages against {@code maxBytes} (ENOSPC past it), files against an inode limit.
  *
+ * <p>Shared mappings: given a frame allocator, tmpfs keeps a page that a MAP_SHARED mapping maps in
+ * a physical frame the file owns ({@link #sharedPage}), so mappings and read/write share one copy.
+ *
  * <p>Locking: {@code tree} (a read-write lock) guards the shape of the tree: every directory's
  * entries, parents, removed flags, and (together with the node's monitor) nlink. Walks, readdir
  * and stat take it for reading; create, remove, rename and link for writing, so a rename moves a
@@ -51,6 +55,8 @@ public final class TmpFs implements FileServer {
     private final long dev;
     private final LongSupplier clock;
     private final long maxPages, maxInodes;
+    /** Where pages of shared mappings live; null: shared mappings are ENODEV. */
+    private final FrameAllocator frames;
     private final AtomicLong nextIno = new AtomicLong(1);
     private final AtomicLong usedPages = new AtomicLong(), usedInodes = new AtomicLong(1);
     /** Fids issued and not yet clunked (a leak check for the VFS's tests). */
@@ -83,6 +89,12 @@ public final class TmpFs implements FileServer {
      * @param rootMode permission bits of the root directory (01777 for /tmp, 0755 for /)
      */
     public TmpFs(long dev, LongSupplier clock, long maxBytes, int rootMode) {
+        this(dev, clock, maxBytes, rootMode, null);
+    }
+
+    /** A tmpfs whose files can be MAP_SHARED, keeping mapped pages in frames from {@code frames}. */
+    public TmpFs(long dev, LongSupplier clock, long maxBytes, int rootMode, FrameAllocator frames) {
+        this.frames = frames;
         this.dev = dev;
         this.clock = clock;
         this.maxPages = Math.max(1, maxBytes >>> FileData.PAGE_SHIFT);
@@ -194,6 +206,7 @@ public final class TmpFs implements FileServer {
         if (len == 0) return 0;
         if (pos >= MAX_FILE_SIZE) throw new SysError(Errno.EFBIG);
         len = (int) Math.min(len, MAX_FILE_SIZE - pos);
+        if (pos + len > f.size) f.data.zeroTail(f.size);
         int n = f.data.write(pos, buf, off, len, budget);
         f.size = Math.max(f.size, pos + n);
         f.mtime = f.ctime = now();
@@ -212,6 +225,21 @@ public final class TmpFs implements FileServer {
             }
         }
     }
+
+    @Override public long sharedPage(Fid fid, long index) {
+        TmpFid t = own(fid);
+        t.checkOpen();
+        File f = regular(t);
+        if (frames == null) throw new SysError(Errno.ENODEV, "tmpfs without a frame allocator");
+        synchronized (f) {
+            if (index < 0 || index >= (f.size + FileData.PAGE - 1) >>> FileData.PAGE_SHIFT) return -1;
+            long pa = f.data.frame(index, frames, budget);
+            frames.retain(pa);
+            return pa;
+        }
+    }
+
+    @Override public boolean sharesPages(Fid fid) { return frames != null && own(fid).node instanceof File; }
 
     /** Frees an unnamed, unopened file's pages; the caller holds its monitor. */
     private void freeIfUnused(File f) {
@@ -450,6 +478,7 @@ public final class TmpFs implements FileServer {
             }
             if (c.size() != Dir.KEEP && n instanceof File f && c.size() != f.size) {
                 if (c.size() < f.size) f.data.truncate(c.size(), budget);
+                else f.data.zeroTail(f.size);
                 f.size = c.size();
                 f.mtime = now;
                 f.version++;

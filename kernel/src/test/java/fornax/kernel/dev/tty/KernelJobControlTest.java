@@ -38,12 +38,12 @@ class KernelJobControlTest {
                 new ByteArrayOutputStream()));
         table = kernel.processes();
         jobs = new KernelJobControl(kernel);
-        init = new Process(1, null, "/init", null);
+        init = new Process(1, kernel.newAddressSpace(), "/init", null);
         table.add(init, null);
-        shell = new Process(2, null, "/bin/sh", null);
+        shell = new Process(2, kernel.newAddressSpace(), "/bin/sh", null);
         table.add(shell, init);
         table.setsid(shell);
-        job = new Process(3, null, "/bin/cat", null);
+        job = new Process(3, kernel.newAddressSpace(), "/bin/cat", null);
         table.add(job, shell);
         table.setpgid(shell, 3, 0);
     }

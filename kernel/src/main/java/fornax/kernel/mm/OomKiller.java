@@ -1,0 +1,95 @@
+package fornax.kernel.mm;
+
+import java.util.List;
+
+/**
+ * The out-of-memory policy for page faults (Linux's OOM killer, simplified). When a user page
+ * fault finds no free frame, {@link #outOfMemory} picks a victim instead of blindly killing the
+ * faulting process:
+ *
+ * <ol>
+ *   <li>If a victim chosen earlier still holds memory, nobody new is chosen: the faulting task
+ *       waits for that victim to go (Linux's "OOM victim already exiting").
+ *   <li>Otherwise the victim is the live process with the most resident pages, never pid 1; on a
+ *       tie the higher pid (the younger process). The faulting process may be the victim.
+ *   <li>With no other candidate (only init left, and init is faulting), the faulting process
+ *       dies, as Linux panics with "no killable processes".
+ * </ol>
+ *
+ * The choice goes to the kernel log with pid, resident size and the faulting pid. The faulting
+ * task then gives up its hart, waits (bounded) until frames are free again, and retries the
+ * fault; if the retry finds none, the policy runs again. Syscalls that need frames do not come
+ * here: they fail with ENOMEM.
+ *
+ * <p>Locking: {@code this} serialises decisions and guards {@code dying}; it is taken with no
+ * address-space lock held (the fault has unwound), and the host's calls take process locks only.
+ */
+public final class OomKiller {
+    /** How long a faulting task waits for a victim's memory before the policy runs again. */
+    private static final long WAIT_NANOS = 2_000_000_000L;
+
+    /** A process as the policy sees it. */
+    public interface Candidate {
+        int pid();
+        /** Resident pages now (0 once its address space is gone). */
+        long residentPages();
+        /** True once it is exiting (killed or exited): it is not chosen again. */
+        boolean exiting();
+    }
+
+    /** What the policy needs from the kernel. */
+    public interface Host {
+        List<? extends Candidate> candidates();
+        void kill(Candidate victim);
+        void log(String line);
+    }
+
+    private final FrameAllocator frames;
+    private final Host host;
+    private Candidate dying;   // guarded by this
+
+    public OomKiller(FrameAllocator frames, Host host) {
+        this.frames = frames;
+        this.host = host;
+    }
+
+    /** The victim among {@code all}: most resident pages, never pid 1, ties to the higher pid; null if none. */
+    public static Candidate choose(List<? extends Candidate> all) {
+        Candidate best = null;
+        for (Candidate c : all) {
+            if (c.pid() == 1 || c.exiting()) continue;
+            if (best == null || c.residentPages() > best.residentPages()
+                    || c.residentPages() == best.residentPages() && c.pid() > best.pid())
+                best = c;
+        }
+        return best;
+    }
+
+    /**
+     * A page fault of {@code faulting} found no frame. Returns true if the faulting task should
+     * wait ({@link #awaitMemory}) and retry, false if it is itself the victim (already killed).
+     */
+    public synchronized boolean outOfMemory(Candidate faulting) {
+        if (frames.freeFrames() > 0) return true;   // someone freed memory meanwhile
+        if (dying != null && dying.residentPages() > 0 && !dying.equals(faulting)) return true;
+        Candidate victim = choose(host.candidates());
+        if (victim == null) victim = faulting;
+        host.log(String.format("out of memory: killed pid %d (%d KiB resident) for a page fault of pid %d",
+                victim.pid(), victim.residentPages() * (FrameAllocator.PAGE / 1024), faulting.pid()));
+        host.kill(victim);
+        dying = victim;
+        return !victim.equals(faulting);
+    }
+
+    /** Waits (without a hart, bounded) until some frame is free. */
+    public void awaitMemory() {
+        long deadline = System.nanoTime() + WAIT_NANOS;
+        while (frames.freeFrames() == 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                return;   // a signal for the waiting task: let it retry and see
+            }
+        }
+    }
+}
