@@ -1,7 +1,6 @@
 package fornax.cli;
 
 import fornax.kernel.ExecException;
-import fornax.kernel.Kernel;
 import fornax.kernel.KernelConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,34 +35,32 @@ final class ExecCommand implements Callable<Integer> {
     @Override public Integer call() {
         List<VolumeOptions.Volume> vols = volumes.volumes();
         if (vols == null) return 2;
-        KernelConfig config;
-        try {
-            config = Main.consoleConfig(cpus, memory);
-        } catch (IllegalArgumentException e) {
-            Main.stderr.println("fornax: " + e.getMessage());
-            return 2;
-        }
         List<String> argv = new ArrayList<>();
         argv.add(program.toString());
         argv.addAll(args);
         List<String> envp = List.of("PATH=/bin:/usr/bin:/sbin:/usr/sbin", "HOME=/tmp", "TERM=" + Main.hostTerm());
-        try (Kernel kernel = Kernel.boot(config)) {
-            try {
-                VolumeOptions.mountAll(kernel, vols);
-            } catch (ExecException e) {
-                Main.stderr.println("fornax: " + e.getMessage());
-                return 2;
-            }
-            long start = System.nanoTime();
-            int status = kernel.exec(program, argv, envp);
-            if (stats) {
-                double secs = (System.nanoTime() - start) / 1e9;
-                long insns = kernel.instructionsRetired();
-                Main.stderr.printf("fornax: %d instructions in %.3f s = %.1f MIPS%n", insns, secs, insns / secs / 1e6);
-                for (long[] call : kernel.syscalls().unimplementedCalls())
-                    Main.stderr.printf("fornax: unimplemented syscall %d called %d times (ENOSYS)%n", call[0], call[1]);
-            }
-            return status;
+        try {
+            return Main.withConsole(cpus, memory, kernel -> {
+                try {
+                    VolumeOptions.mountAll(kernel, vols);
+                } catch (ExecException e) {
+                    Main.stderr.println("fornax: " + e.getMessage());
+                    return 2;
+                }
+                long start = System.nanoTime();
+                int status = kernel.exec(program, argv, envp);
+                if (stats) {
+                    double secs = (System.nanoTime() - start) / 1e9;
+                    long insns = kernel.instructionsRetired();
+                    Main.stderr.printf("fornax: %d instructions in %.3f s = %.1f MIPS%n", insns, secs, insns / secs / 1e6);
+                    for (long[] call : kernel.syscalls().unimplementedCalls())
+                        Main.stderr.printf("fornax: unimplemented syscall %d called %d times (ENOSYS)%n", call[0], call[1]);
+                }
+                return status;
+            });
+        } catch (IllegalArgumentException e) {
+            Main.stderr.println("fornax: " + e.getMessage());
+            return 2;
         } catch (ExecException e) {
             Main.stderr.println("fornax: " + e.getMessage());
             return 126;

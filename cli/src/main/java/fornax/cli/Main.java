@@ -24,13 +24,58 @@ public final class Main implements Runnable {
     }
 
     /**
-     * A kernel configuration wired to the CLI's streams. They count as a terminal only when they
-     * are this JVM's own standard streams and the host's are a terminal. IllegalArgumentException
-     * for an impossible machine size.
+     * A kernel configuration wired to the CLI's streams, a terminal or not as told: true only with
+     * the host terminal in raw mode (see {@link #withConsole}). IllegalArgumentException for an
+     * impossible machine size.
      */
-    static fornax.kernel.KernelConfig consoleConfig(int cpus, long memory) {
-        boolean terminal = stdout == System.out && fornax.kernel.KernelConfig.hostIsTerminal();
+    static fornax.kernel.KernelConfig consoleConfig(int cpus, long memory, boolean terminal) {
         return new fornax.kernel.KernelConfig(cpus, memory, stdin, stdout, stderr, terminal);
+    }
+
+    /** Whether the CLI's streams are this JVM's own and the host's are a terminal. */
+    static boolean onTerminal() {
+        return stdout == System.out && stdin == System.in && fornax.kernel.KernelConfig.hostIsTerminal();
+    }
+
+    /** Newlines become CR LF (what ONLCR does on a terminal in cooked mode). */
+    private static final class CrLf extends java.io.FilterOutputStream {
+        CrLf(java.io.OutputStream out) { super(out); }
+        @Override public void write(int b) throws java.io.IOException {
+            if (b == '\n') out.write('\r');
+            out.write(b);
+        }
+        @Override public void write(byte[] b, int off, int len) throws java.io.IOException {
+            for (int i = 0; i < len; i++) write(b[off + i]);
+        }
+    }
+
+    /**
+     * Boots a kernel on the console and runs {@code body} in it. When the CLI's streams are a
+     * terminal, the host terminal is in raw mode meanwhile (the guest's console is then a
+     * terminal, with the host's window size), and is restored however this ends; lines written
+     * to {@link #stderr} meanwhile (the kernel's log, the CLI's messages: the guest's stderr goes
+     * to its terminal) end in CR LF, since the raw terminal does no output processing.
+     * IllegalArgumentException for an impossible machine size.
+     */
+    static int withConsole(int cpus, long memory, KernelBody body) throws fornax.kernel.ExecException {
+        HostTerminal host = onTerminal() ? HostTerminal.raw() : null;
+        PrintStream saved = stderr;
+        if (host != null) stderr = new PrintStream(new CrLf(saved), true);
+        try {
+            fornax.kernel.KernelConfig config = consoleConfig(cpus, memory, host != null);
+            try (fornax.kernel.Kernel kernel = fornax.kernel.Kernel.boot(config)) {
+                if (host != null) host.forwardWindowSize(kernel::resizeConsole);
+                return body.run(kernel);
+            }
+        } finally {
+            stderr = saved;
+            if (host != null) host.close();
+        }
+    }
+
+    /** What runs in a kernel booted by {@link #withConsole}. */
+    interface KernelBody {
+        int run(fornax.kernel.Kernel kernel) throws fornax.kernel.ExecException;
     }
 
     /** The host's TERM for the guest environment, or "dumb". */

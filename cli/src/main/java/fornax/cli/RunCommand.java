@@ -1,7 +1,6 @@
 package fornax.cli;
 
 import fornax.kernel.ExecException;
-import fornax.kernel.Kernel;
 import fornax.kernel.KernelConfig;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -52,15 +51,14 @@ class RunCommand implements Callable<Integer> {
                 : "/bin/" + argv.getFirst();
         List<VolumeOptions.Volume> vols = volumes.volumes();
         if (vols == null) return 2;
-        return boot(cpus, memory, image, vols, path, argv, false);
+        return boot(cpus, memory, image, vols, path, argv);
     }
 
     /**
      * Boots on the root image (building it if needed), mounts the host volumes and runs
      * {@code path}; returns its status (2 if a volume cannot be mounted).
      */
-    static int boot(int cpus, long memory, Path image, List<VolumeOptions.Volume> volumes, String path, List<String> argv,
-                    boolean interactive) {
+    static int boot(int cpus, long memory, Path image, List<VolumeOptions.Volume> volumes, String path, List<String> argv) {
         Path root = image != null ? image : ImageCommand.defaultCache().resolve("rootfs.cpio");
         if (image == null && !Files.isRegularFile(root)) {
             Main.stderr.println("fornax: no root image yet; building it (./fornax image)...");
@@ -75,28 +73,23 @@ class RunCommand implements Callable<Integer> {
         }
         List<String> env = new ArrayList<>(ENV);
         env.add("TERM=" + Main.hostTerm());
-        KernelConfig config;
         try {
-            config = Main.consoleConfig(cpus, memory);
+            return Main.withConsole(cpus, memory, kernel -> {
+                kernel.loadRootImage(root);
+                try {
+                    VolumeOptions.mountAll(kernel, volumes);
+                } catch (ExecException e) {
+                    Main.stderr.println("fornax: " + e.getMessage());
+                    return 2;
+                }
+                return kernel.run(path, argv, env);
+            });
         } catch (IllegalArgumentException e) {
             Main.stderr.println("fornax: " + e.getMessage());
             return 2;
-        }
-        HostTerminal tty = config.terminal() && interactive ? HostTerminal.characterMode() : null;
-        try (Kernel kernel = Kernel.boot(config)) {
-            kernel.loadRootImage(root);
-            try {
-                VolumeOptions.mountAll(kernel, volumes);
-            } catch (ExecException e) {
-                Main.stderr.println("fornax: " + e.getMessage());
-                return 2;
-            }
-            return kernel.run(path, argv, env);
         } catch (ExecException e) {
             Main.stderr.println("fornax: " + e.getMessage());
             return 127;
-        } finally {
-            if (tty != null) tty.close();
         }
     }
 

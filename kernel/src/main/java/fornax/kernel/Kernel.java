@@ -2,6 +2,9 @@ package fornax.kernel;
 
 import fornax.kernel.dev.ConsoleFile;
 import fornax.kernel.dev.UartDriver;
+import fornax.kernel.dev.tty.KernelJobControl;
+import fornax.kernel.dev.tty.Tty;
+import fornax.kernel.dev.tty.TtyReceiver;
 import fornax.kernel.dev.virtio.VirtioException;
 import fornax.kernel.dev.virtio.VirtioMmioTransport;
 import fornax.kernel.dev.virtio.VirtioRandom;
@@ -62,6 +65,12 @@ public final class Kernel implements AutoCloseable {
     private final Machine machine;
     private final FrameAllocator frames;
     private final UartDriver console, debug;
+    /**
+     * The console terminal (line discipline, job control) and the thread feeding it, when the host
+     * side is a terminal; null otherwise (the console is then a pipe-like {@link ConsoleFile}).
+     */
+    private final Tty consoleTty;
+    private final TtyReceiver consoleReceiver;
     private final SyscallTable syscalls = new SyscallTable();
     private final SecureRandom random;
     /** The file tree every process sees (one namespace until per-process namespaces land). */
@@ -96,6 +105,7 @@ public final class Kernel implements AutoCloseable {
         MmioBus bus = machine.bus();
         this.console = new UartDriver(bus, Machine.UART0_BASE, machine.plic(), Machine.PLIC_BASE, Machine.UART0_IRQ);
         this.debug = new UartDriver(bus, Machine.UART1_BASE, machine.plic(), Machine.PLIC_BASE, Machine.UART1_IRQ);
+        this.consoleTty = config.terminal() ? new Tty(console::write, new KernelJobControl(this)) : null;
         this.random = entropySource();
         this.bootNanos = machine.bootNanos();
         Hart[] harts = new Hart[machine.hartCount()];
@@ -113,6 +123,7 @@ public final class Kernel implements AutoCloseable {
         long hi = bus.read32(Machine.RTC_BASE + 4) & 0xFFFFFFFFL;
         this.realtimeAtBoot = (hi << 32 | lo) - (System.nanoTime() - bootNanos);
         this.namespace = fileTree();
+        this.consoleReceiver = consoleTty == null ? null : TtyReceiver.start(console, consoleTty);
     }
 
     /**
@@ -127,8 +138,9 @@ public final class Kernel implements AutoCloseable {
         long tmpfsBytes = Math.max(16L << 20, Math.min(config.memoryBytes() / 2, heapLeft / 2));
         TmpFs root = new TmpFs(Stat.makedev(0, 1), clock, tmpfsBytes, 0755, frames);
         rootFs = root;
-        DevFs dev = new DevFs(Stat.makedev(0, 5), clock, random, new ConsoleFile(console, 0, config.terminal()),
-                config.terminal());
+        DevFs dev = consoleTty != null
+                ? new DevFs(Stat.makedev(0, 5), clock, random, consoleTty.device(false), consoleTty.device(true))
+                : new DevFs(Stat.makedev(0, 5), clock, random, new ConsoleFile(console, 0), false);
         var proc = new fornax.kernel.fs.procfs.ProcFs(Stat.makedev(0, 4), procSource());
         java.util.concurrent.atomic.AtomicInteger tmpMinor = new java.util.concurrent.atomic.AtomicInteger(100);
         Namespace ns = new Namespace(root, Map.of('|', new PipeFs(Stat.makedev(0, 12), clock, fornax.kernel.mm.PageSource.frames(frames, machine.ram())), 'c', dev),
@@ -285,16 +297,36 @@ public final class Kernel implements AutoCloseable {
     }
 
     /**
-     * Starts {@code task}'s process as the first process, with the consoles as its stdin, stdout
-     * and stderr, and waits for it to end; returns its exit status (128+signal if killed).
+     * Starts {@code task}'s process as the first process and waits for it to end; returns its exit
+     * status (128+signal if killed). Its stdin, stdout and stderr: when the host side is a
+     * terminal, /dev/console opened once (one description, as Linux's init has it), and the first
+     * process leads the first session with the console as its controlling terminal; otherwise the
+     * console and the debug UART as pipes.
      */
     private int runInit(Task task) {
         Process process = task.process();
-        ConsoleFile tty = new ConsoleFile(console, 0, config.terminal());
-        process.installFd(0, tty);
-        process.installFd(1, tty);
-        process.installFd(2, new ConsoleFile(debug, 1, config.terminal()));
+        if (consoleTty != null) {
+            fornax.kernel.vfs.ChanFile cons;
+            try {
+                cons = Vfs.open(process.fs(), null, "/dev/console", fornax.kernel.vfs.OpenFlags.O_RDWR, 0);
+            } catch (fornax.kernel.sys.SysError e) {
+                throw new IllegalStateException("the boot file tree has no /dev/console: " + e.getMessage(), e);
+            }
+            fornax.kernel.vfs.FileDescription d = new fornax.kernel.vfs.FileDescription(cons, fornax.kernel.vfs.OpenFlags.O_RDWR);
+            process.fds().installAt(0, d, false);
+            process.fds().installAt(1, d.retain(), false);
+            process.fds().installAt(2, d.retain(), false);
+        } else {
+            ConsoleFile out = new ConsoleFile(console, 0);
+            process.installFd(0, out);
+            process.installFd(1, out);
+            process.installFd(2, new ConsoleFile(debug, 1));
+        }
         processes.add(process, null);
+        if (consoleTty != null) {
+            processes.setControllingTerminal(process, consoleTty);
+            consoleTty.attachSession(process.sid(), process.pgid());
+        }
         start(task);
         try {
             process.awaitRetired();
@@ -303,6 +335,15 @@ public final class Kernel implements AutoCloseable {
             process.exit(Signals.SIGKILL);
         }
         return process.shellStatus();
+    }
+
+    /**
+     * The host terminal's window size, for the console's TIOCGWINSZ (SIGWINCH to its foreground
+     * group when it changes). Ignored when the console is not a terminal.
+     */
+    public void resizeConsole(int rows, int cols) {
+        if (consoleTty != null && rows > 0 && cols > 0 && rows < 0x10000 && cols < 0x10000)
+            consoleTty.setWindowSize(rows, cols);
     }
 
     /**
@@ -746,6 +787,7 @@ public final class Kernel implements AutoCloseable {
 
     /** Powers the machine off through its power device, then releases the host side. */
     @Override public void close() {
+        if (consoleReceiver != null) consoleReceiver.stop();
         timers.close();
         accounting.stop();
         machine.bus().write32(Machine.POWER_BASE, fornax.machine.dev.PowerDevice.PASS);

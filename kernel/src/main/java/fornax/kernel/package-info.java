@@ -17,6 +17,8 @@
  *   FileDescription (a seekable transfer)
  *     FsContext, Namespace
  *       file servers (TmpFs tree → TmpNode → Fid; DevFs → Fid; Pipe; HostFs names → HostFid → HostFile)
+ *         Tty.writeLock → Tty → ProcessTable → Process   (the console terminal, dev.tty)
+ *           LineDiscipline → UartDriver (tx/rx locks) → device monitors → Plic
  *         ConsoleFile → UartDriver (tx/rx locks) → device monitors → Plic
  *     AddressSpace → FrameAllocator
  *   FdTable (leaf)

@@ -1,7 +1,10 @@
 package fornax.kernel.dev;
 
+import fornax.kernel.sys.Errno;
+import fornax.kernel.sys.SysError;
 import fornax.machine.dev.MmioBus;
 import fornax.machine.dev.Plic;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Driver for a 16550 UART, through its registers on the MMIO bus only.
@@ -9,6 +12,8 @@ import fornax.machine.dev.Plic;
  * <p>Transmit polls LSR.THRE (the emulated line never stays busy). Receive enables the receive
  * interrupt and, when the FIFO is empty, waits for the UART's PLIC source to fire; a break
  * condition (LSR.BI) after the FIFO drains means the host side hung up, which reads as EOF.
+ * {@link #read} serves a reader directly (the console when the host is not a terminal);
+ * {@link #receive} serves the console tty's receiver thread.
  *
  * <p>Locking: {@code txLock} serialises writers so a write(2) is not interleaved with another;
  * {@code rxLock} serialises readers.
@@ -43,8 +48,26 @@ public final class UartDriver {
         }
     }
 
-    /** Reads at least one byte (blocking) and at most {@code len}; 0 at end of input. */
+    /**
+     * Reads at least one byte (blocking) and at most {@code len}; 0 at end of input. A signal
+     * (thread interrupt) while waiting ends the read with what it has, or EINTR.
+     */
     public int read(byte[] buf, int off, int len) {
+        try {
+            return receive(buf, off, len);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SysError(Errno.EINTR);
+        }
+    }
+
+    /**
+     * The receive loop's read (the console tty's receiver thread): waits for at least one byte,
+     * returns up to {@code len}; 0 once the line hung up (host input closed).
+     *
+     * @throws InterruptedException when the waiting thread is interrupted with nothing read
+     */
+    public int receive(byte[] buf, int off, int len) throws InterruptedException {
         synchronized (rxLock) {
             enableReceiveInterrupt();
             int n = 0;
@@ -61,7 +84,12 @@ public final class UartDriver {
         }
     }
 
-    private boolean irqEnabled;
+    /** Whether a read would not wait: a byte is in the FIFO or the line hung up (end of input). */
+    public boolean readable() {
+        return (bus.read8(base + LSR) & (LSR_DR | LSR_BI)) != 0;
+    }
+
+    private boolean irqEnabled;   // guarded by rxLock
 
     private void enableReceiveInterrupt() {
         if (irqEnabled) return;
@@ -72,14 +100,16 @@ public final class UartDriver {
         bus.write8(base + IER, 0x01);
     }
 
-    private void awaitInterrupt() {
-        try {
-            plic.awaitPending(0, 50);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-        }
-        int claimed = bus.read32(plicBase + 0x200004);
-        if (claimed != 0) bus.write32(plicBase + 0x200004, claimed);
+    /**
+     * Waits for the PLIC to show a pending source on context 0 (or a slice to pass). Nothing is
+     * claimed: the UART's line falls by itself once the FIFO is drained, and a source that is
+     * someone else's (virtio) must stay theirs; when the pending source is not ours, a short pause
+     * keeps this from spinning until its driver acknowledges it.
+     */
+    private void awaitInterrupt() throws InterruptedException {
+        if (Thread.interrupted()) throw new InterruptedException();
+        if (plic.awaitPending(0, 50) && (bus.read8(base + LSR) & (LSR_DR | LSR_BI)) == 0)
+            LockSupport.parkNanos(1_000_000L);
+        if (Thread.interrupted()) throw new InterruptedException();
     }
 }

@@ -139,6 +139,9 @@ public final class ProcessTable {
         for (Process q : byPid.values()) if (q.sid == sid) q.tty = null;
     }
 
+    /** TIOCNOTTY by a process that does not lead its session: only {@code p} loses its terminal. */
+    public synchronized void clearControllingTerminal(Process p) { p.tty = null; }
+
     public synchronized Process get(int pid) { return byPid.get(pid); }
 
     /** Registers a live thread under its tid. */

@@ -40,8 +40,9 @@ final class SysIo {
         t.supported(69, "preadv", (c, a) -> read(c, (int) a[0], iovecs(c, a[1], a[2]), position(a[3])));
         t.supported(70, "pwritev", (c, a) -> write(c, (int) a[0], iovecs(c, a[1], a[2]), position(a[3])));
         t.supported(62, "lseek", SysIo::lseek);
-        t.partial(29, "ioctl", "terminal ioctls on the console (TCGETS/TCSETS*, TIOCGWINSZ/TIOCSWINSZ), FIONREAD "
-                + "on pipes, FIOCLEX/FIONCLEX/FIONBIO; others ENOTTY", SysIo::ioctl);
+        t.partial(29, "ioctl", "the console terminal's ioctls (TCGETS/TCSETS*, TCGETS2/TCSETS2*, TIOCGWINSZ/"
+                + "TIOCSWINSZ, TIOCGPGRP/TIOCSPGRP, TIOCSCTTY/TIOCNOTTY, TIOCGSID, FIONREAD, TIOCOUTQ, TCFLSH, TCXONC, "
+                + "TCSBRK, TIOCGETD), FIONREAD on pipes, FIOCLEX/FIONCLEX/FIONBIO; others ENOTTY", SysIo::ioctl);
     }
 
     static OpenFile.UserMemory user(SyscallContext c) {

@@ -11,7 +11,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Waiting: files have no general readiness callbacks yet, so ppoll looks at every descriptor
  * again every {@value #RECHECK_NANOS} ns. Files that can say when their readiness changes
- * ({@link OpenFile#watch}: timerfds) unpark the waiting thread themselves; when every file polled
+ * ({@link OpenFile#watch}: timerfds, the console terminal) unpark the waiting thread themselves; when every file polled
  * is such a file (or there are none, as in pause()), ppoll parks until the deadline, a signal (the
  * thread's interrupt) or an unpark, with no periodic wake-ups at all.
  */
@@ -23,9 +23,10 @@ final class SysPoll {
     private static final long RECHECK_NANOS = 2_000_000L;
 
     static void register(SyscallTable t) {
-        t.partial(73, "ppoll", "files, pipes and the console report ready for what is asked (a read may then "
-                + "block); while waiting, timerfds wake the caller at once and other files are re-checked every 2 ms; "
-                + "the signal mask applies for the call", SysPoll::ppoll);
+        t.partial(73, "ppoll", "the console terminal reports true readiness (a line in canonical mode, VMIN bytes "
+                + "in raw mode); files and pipes report ready for what is asked (a read may then block); while "
+                + "waiting, the console terminal and timerfds wake the caller at once and other files are re-checked "
+                + "every 2 ms; the signal mask applies for the call", SysPoll::ppoll);
     }
 
     /** ppoll(fds, nfds, timeout, sigmask, sigsetsize). */

@@ -219,15 +219,24 @@ public final class TrapLoop {
         };
     }
 
-    /** Whether the signal about to be delivered has SA_RESTART. */
+    /**
+     * Whether the call is made again once the signal about to be delivered is dealt with: its
+     * handler has SA_RESTART, or it has no handler and does not kill (a stop, such as the SIGTTIN a
+     * background read gets from its terminal, then SIGCONT): Linux's -ERESTARTSYS.
+     */
     private static boolean restartsOnSignal(Task task) {
         Process p = task.process();
         long ready = task.allPending() & ~task.signalMask;
         if (ready == 0) return false;
         int sig = Long.numberOfTrailingZeros(ready) + 1;
+        long handler = p.handler(sig);
+        if (handler <= 1) return switch (Signals.defaultAction(sig)) {
+            case STOP, CONTINUE, IGNORE -> true;
+            default -> handler == 1;
+        };
         byte[] act = p.sigaction(sig);
         long flags = java.nio.ByteBuffer.wrap(act).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(8);
-        return p.handler(sig) > 1 && (flags & SignalDelivery.SA_RESTART) != 0;
+        return (flags & SignalDelivery.SA_RESTART) != 0;
     }
 
     /**

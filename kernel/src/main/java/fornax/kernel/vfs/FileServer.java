@@ -133,6 +133,25 @@ public interface FileServer {
         throw new SysError(Errno.ENOTTY);
     }
 
+    /**
+     * poll readiness of an OPEN fid (see {@link OpenFile#poll}). The default, for files that never
+     * block, is "ready for what is asked".
+     */
+    default int poll(Fid fid, int events) {
+        fid.checkOpen();
+        return events & (OpenFile.POLLIN | OpenFile.POLLOUT);
+    }
+
+    /**
+     * ppoll is about to wait on an OPEN fid: a server that can tell when its readiness changes
+     * remembers {@code waiter}, unparks it then, and returns true (see {@link OpenFile#watch}).
+     * The default returns false: ppoll rechecks the file periodically.
+     */
+    default boolean watch(Fid fid, Thread waiter) { return false; }
+
+    /** ppoll stopped waiting on {@code fid}: forget {@code waiter}. */
+    default void unwatch(Fid fid, Thread waiter) { }
+
     /** Makes the file's data durable (fid WALKED or OPEN); memory-backed servers have nothing to do. */
     default void fsync(Fid fid) { fid.checkLive(); }
 

@@ -5,9 +5,10 @@ import fornax.kernel.sys.SysError;
 
 /**
  * What a {@link FileDescription} refers to: an open file, device or pipe end. Files in the
- * namespace are {@link ChanFile}s over a file server's opened fid; the console installed as a
- * process's stdio is a {@link fornax.kernel.dev.ConsoleFile}. Default methods fail the way Linux
- * does for a file that cannot do the operation.
+ * namespace are {@link ChanFile}s over a file server's opened fid (the console terminal too: the
+ * first process gets /dev/console); the console of a host that is not a terminal is a
+ * {@link fornax.kernel.dev.ConsoleFile}. Default methods fail the way Linux does for a file that
+ * cannot do the operation.
  *
  * <p>Two kinds: streams (pipes, terminals; {@link #seekable()} false) use {@link #read} and
  * {@link #write} and have no position, so lseek and pread are ESPIPE; seekable files (regular
@@ -46,8 +47,9 @@ public interface OpenFile {
     default void setStatusFlags(int flags) { }
 
     /**
-     * poll: which of {@code events} (POLLIN 1, POLLOUT 4) are ready now. The default, for files
-     * that never block, is "all of them"; files that can block override it.
+     * poll: which of {@code events} (POLLIN 1, POLLOUT 4) are ready now, plus POLLERR/POLLHUP if
+     * they hold. The default, for files that never block, is "all of them"; files that can block
+     * override it (and, to spare ppoll its periodic rechecks, {@link #watch}).
      */
     default int poll(int events) { return events & (POLLIN | POLLOUT); }
 

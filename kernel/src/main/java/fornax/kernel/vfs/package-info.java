@@ -4,7 +4,7 @@
  *
  * <pre>
  *   fd ──► FdTable ──► FileDescription (offset, status flags; shared by dup and fork)
- *                          └─► OpenFile: ChanFile (a namespace file) │ ConsoleFile (stdio)
+ *                          └─► OpenFile: ChanFile (a namespace file) │ ConsoleFile (stdio, not a tty)
  *                                 └─► Chan = Mount + Fid ──► FileServer (tmpfs, devfs, pipes, ...)
  *   path ──► PathWalker (from FsContext root/cwd, through Namespace mounts) ──► Chan
  * </pre>

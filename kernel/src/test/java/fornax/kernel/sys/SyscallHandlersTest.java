@@ -10,6 +10,8 @@ import fornax.kernel.Kernel;
 import fornax.kernel.KernelConfig;
 import fornax.kernel.dev.ConsoleFile;
 import fornax.kernel.dev.UartDriver;
+import fornax.kernel.dev.tty.KernelJobControl;
+import fornax.kernel.dev.tty.Tty;
 import fornax.kernel.mm.AddressSpace;
 import fornax.kernel.mm.Vma;
 import fornax.kernel.proc.Process;
@@ -55,10 +57,10 @@ class SyscallHandlersTest {
         as = new AddressSpace(m.ram(), kernel.frames(), 1, m.hart(0)::flushTlb);
         process = new Process(1, as, "/host/bin/prog", new fornax.kernel.vfs.TestFs().context("/tmp"));
         UartDriver uart = new UartDriver(m.bus(), Machine.UART0_BASE, m.plic(), Machine.PLIC_BASE, Machine.UART0_IRQ);
-        ConsoleFile pipeLike = new ConsoleFile(uart, 0, false);
+        ConsoleFile pipeLike = new ConsoleFile(uart, 0);
         process.installFd(0, pipeLike);
         process.installFd(1, pipeLike);
-        process.installFd(5, new ConsoleFile(uart, 0, true));
+        process.installFd(5, new Tty(uart::write, new KernelJobControl(kernel)).open(1));
         ctx = new SyscallContext(kernel, new Task(1, process));
         as.map(BUF, BUF + 16 * PAGE, PROT_RW, Vma.Kind.ANON);
         as.setBrkStart(HEAP);
@@ -148,15 +150,15 @@ class SyscallHandlersTest {
 
     @Test
     void terminalIoctlsOnlyOnATerminal() {
-        assertEquals(-Errno.ENOTTY, sys(29, 1, ConsoleFile.TCGETS, BUF));
-        assertEquals(0, sys(29, 5, ConsoleFile.TCGETS, BUF));
-        assertEquals(0, sys(29, 5, ConsoleFile.TIOCGWINSZ, BUF + 64));
+        assertEquals(-Errno.ENOTTY, sys(29, 1, Tty.TCGETS, BUF));
+        assertEquals(0, sys(29, 5, Tty.TCGETS, BUF));
+        assertEquals(0, sys(29, 5, Tty.TIOCGWINSZ, BUF + 64));
         ByteBuffer ws = le(get(BUF + 64, 8));
         assertEquals(24, ws.getShort(0));
         assertEquals(80, ws.getShort(2));
         assertEquals(-Errno.ENOTTY, sys(29, 5, 0x9999, BUF));
-        assertEquals(-Errno.EFAULT, sys(29, 5, ConsoleFile.TCGETS, 0x1000));
-        assertEquals(-Errno.EBADF, sys(29, 8, ConsoleFile.TCGETS, BUF));
+        assertEquals(-Errno.EFAULT, sys(29, 5, Tty.TCGETS, 0x1000));
+        assertEquals(-Errno.EBADF, sys(29, 8, Tty.TCGETS, BUF));
     }
 
     @Test

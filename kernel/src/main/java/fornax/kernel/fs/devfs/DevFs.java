@@ -29,7 +29,7 @@ import java.util.function.LongSupplier;
  *   full     crw-rw-rw-  1,7          reads zeros, writes ENOSPC
  *   random   crw-rw-rw-  1,8          reads from the kernel's random source (virtio-rng)
  *   urandom  crw-rw-rw-  1,9          the same
- *   tty      crw-rw-rw-  5,0          the console (ENXIO when the host side is not a terminal)
+ *   tty      crw-rw-rw-  5,0          the caller's controlling terminal (ENXIO if it has none)
  *   console  crw--w----  5,1          the console
  * </pre>
  *
@@ -46,7 +46,16 @@ public final class DevFs implements FileServer {
         default void open(int flags) { }
         default int read(byte[] buf, int off, int len) { return 0; }
         default int write(byte[] buf, int off, int len) { return len; }
+        /** A read through an open file with O_NONBLOCK as given (devices that can block honour it). */
+        default int read(byte[] buf, int off, int len, boolean nonBlocking) { return read(buf, off, len); }
+        /** A write through an open file with O_NONBLOCK as given. */
+        default int write(byte[] buf, int off, int len, boolean nonBlocking) { return write(buf, off, len); }
         default long ioctl(int request, long arg, OpenFile.UserMemory user) { throw new SysError(Errno.ENOTTY); }
+        /** poll readiness (see {@link OpenFile#poll}); devices that never block are always ready. */
+        default int poll(int events) { return events & (OpenFile.POLLIN | OpenFile.POLLOUT); }
+        /** ppoll waits: true if the device unparks {@code waiter} on readiness changes (see {@link OpenFile#watch}). */
+        default boolean watch(Thread waiter) { return false; }
+        default void unwatch(Thread waiter) { }
         /** True for a terminal-like device: no positions (lseek, pread are ESPIPE). */
         default boolean stream() { return false; }
     }
@@ -81,13 +90,44 @@ public final class DevFs implements FileServer {
     }
 
     /**
+     * A device server whose console is {@code console}, an open file with no terminal behind it
+     * (the host side is a pipe or file): /dev/console reads and writes it; with {@code terminal}
+     * false opening /dev/tty is ENXIO (no controlling terminal), with true it is the console too.
+     *
      * @param dev      st_dev of every file here
      * @param clock    current time, ns since the epoch
      * @param random   the kernel's random source, for random and urandom
-     * @param console  the console device (its reads, writes and terminal ioctls)
-     * @param terminal whether the console is a terminal (if not, opening tty is ENXIO, as with no controlling tty)
+     * @param console  the console device (its reads, writes and ioctls)
+     * @param terminal whether /dev/tty opens (to the same console)
      */
     public DevFs(long dev, LongSupplier clock, Random random, OpenFile console, boolean terminal) {
+        this(dev, clock, random, fileDevice(console, false), fileDevice(console, !terminal));
+    }
+
+    /** A console device over an open file; opening it is ENXIO with {@code absent}. */
+    private static Device fileDevice(OpenFile console, boolean absent) {
+        return new Device() {
+            @Override public void open(int flags) { if (absent) throw new SysError(Errno.ENXIO); }
+            @Override public int read(byte[] buf, int off, int len) { return console.read(buf, off, len); }
+            @Override public int write(byte[] buf, int off, int len) { return console.write(buf, off, len); }
+            @Override public long ioctl(int request, long arg, OpenFile.UserMemory user) {
+                return console.ioctl(request, arg, user);
+            }
+            @Override public int poll(int events) { return console.poll(events); }
+            @Override public boolean stream() { return true; }
+        };
+    }
+
+    /**
+     * A device server with terminal devices of its own: {@code console} behind /dev/console and
+     * {@code tty} behind /dev/tty (which checks, on open, that it is the caller's controlling
+     * terminal).
+     *
+     * @param dev      st_dev of every file here
+     * @param clock    current time, ns since the epoch
+     * @param random   the kernel's random source, for random and urandom
+     */
+    public DevFs(long dev, LongSupplier clock, Random random, Device console, Device tty) {
         this.dev = dev;
         this.clock = clock;
         Device nul = new Device() { };
@@ -109,22 +149,7 @@ public final class DevFs implements FileServer {
                 return len;
             }
         };
-        Device cons = new Device() {
-            @Override public int read(byte[] buf, int off, int len) { return console.read(buf, off, len); }
-            @Override public int write(byte[] buf, int off, int len) { return console.write(buf, off, len); }
-            @Override public long ioctl(int request, long arg, OpenFile.UserMemory user) {
-                return console.ioctl(request, arg, user);
-            }
-            @Override public boolean stream() { return true; }
-        };
-        Device tty = new Device() {
-            @Override public void open(int flags) { if (!terminal) throw new SysError(Errno.ENXIO); }
-            @Override public int read(byte[] buf, int off, int len) { return cons.read(buf, off, len); }
-            @Override public int write(byte[] buf, int off, int len) { return cons.write(buf, off, len); }
-            @Override public long ioctl(int request, long arg, OpenFile.UserMemory user) { return cons.ioctl(request, arg, user); }
-            @Override public boolean stream() { return true; }
-        };
-        this.devices = new Device[] {nul, zero, full, rnd, rnd, tty, cons};
+        this.devices = new Device[] {nul, zero, full, rnd, rnd, tty, console};
         int n = DEVICES.size() + 1;
         mode = new int[n];
         uid = new int[n];
@@ -186,13 +211,30 @@ public final class DevFs implements FileServer {
     @Override public int read(Fid fid, long offset, byte[] buf, int off, int len) {
         DevFid f = own(fid);
         f.checkReadable();
-        return device(f).read(buf, off, len);
+        return device(f).read(buf, off, len, f.nonBlocking());
     }
 
     @Override public int write(Fid fid, long offset, byte[] buf, int off, int len) {
         DevFid f = own(fid);
         f.checkWritable();
-        return device(f).write(buf, off, len);
+        return device(f).write(buf, off, len, f.nonBlocking());
+    }
+
+    @Override public int poll(Fid fid, int events) {
+        DevFid f = own(fid);
+        f.checkOpen();
+        if (f.index == 0) return FileServer.super.poll(fid, events);
+        return device(f).poll(events);
+    }
+
+    @Override public boolean watch(Fid fid, Thread waiter) {
+        DevFid f = own(fid);
+        return f.index != 0 && device(f).watch(waiter);
+    }
+
+    @Override public void unwatch(Fid fid, Thread waiter) {
+        DevFid f = own(fid);
+        if (f.index != 0) device(f).unwatch(waiter);
     }
 
     @Override public long ioctl(Fid fid, int request, long arg, OpenFile.UserMemory user) {
