@@ -2,11 +2,15 @@ package fornax.kernel.fs.pipe;
 
 import fornax.kernel.sys.Errno;
 import fornax.kernel.sys.SysError;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One pipe: a bounded ring buffer of {@value #CAPACITY} bytes with Linux pipe semantics, blocking
- * on Java monitors (every guest thread is a Java thread, so a blocked read is a thread in
- * {@link Object#wait()}).
+ * on a {@link ReentrantLock}'s conditions (every guest thread is a Java thread, so a blocked read
+ * is a thread in {@link Condition#await()}). Not a Java monitor: a virtual thread woken from
+ * {@code Object.wait} goes through the JVM's monitor hand-off, which made a one-byte ping-pong
+ * between two processes cost about 20 us per switch; lock/condition wake-ups are a plain unpark.
  *
  * <pre>
  *   ring: [ ....head→ data data data ←head+count .... ]   (indices modulo CAPACITY)
@@ -25,13 +29,16 @@ import fornax.kernel.sys.SysError;
  *   <li>A wait interrupted (Thread.interrupt) ends the call with EINTR, or the count so far.
  * </ul>
  *
- * <p>Locking: {@code this} guards everything here; waiting releases it. It is a leaf lock.
+ * <p>Locking: {@link #lock} guards everything here; waiting releases it. It is a leaf lock.
+ * Readers wait on {@code dataOrHangup}, writers on {@code roomOrHangup}; close signals both.
  */
 final class Pipe {
     static final int CAPACITY = 64 * 1024, PIPE_BUF = 4096;
 
     final long ino;
-    // guarded by this
+    final ReentrantLock lock = new ReentrantLock();
+    private final Condition dataOrHangup = lock.newCondition(), roomOrHangup = lock.newCondition();
+    // guarded by lock
     private final byte[] ring = new byte[CAPACITY];
     private int head, count, readers, writers;
     int mode = fornax.kernel.vfs.Dir.S_IFIFO | 0600, uid, gid;
@@ -42,78 +49,106 @@ final class Pipe {
         atime = mtime = ctime = now;
     }
 
-    synchronized void open(boolean reader, boolean writer) {
-        if (reader) readers++;
-        if (writer) writers++;
+    void open(boolean reader, boolean writer) {
+        lock.lock();
+        try {
+            if (reader) readers++;
+            if (writer) writers++;
+        } finally {
+            lock.unlock();
+        }
     }
 
-    synchronized void close(boolean reader, boolean writer) {
-        if (reader) readers--;
-        if (writer) writers--;
-        notifyAll();
+    void close(boolean reader, boolean writer) {
+        lock.lock();
+        try {
+            if (reader) readers--;
+            if (writer) writers--;
+            dataOrHangup.signalAll();
+            roomOrHangup.signalAll();
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Bytes waiting to be read (FIONREAD). */
-    synchronized int available() { return count; }
-
-    synchronized int read(byte[] buf, int off, int len, boolean nonBlocking) {
-        if (len == 0) return 0;
-        while (count == 0) {
-            if (writers == 0) return 0;
-            if (nonBlocking) throw new SysError(Errno.EAGAIN);
-            await();
+    int available() {
+        lock.lock();
+        try {
+            return count;
+        } finally {
+            lock.unlock();
         }
-        int n = Math.min(len, count);
-        int first = Math.min(n, CAPACITY - head);
-        System.arraycopy(ring, head, buf, off, first);
-        System.arraycopy(ring, 0, buf, off + first, n - first);
-        head = (head + n) % CAPACITY;
-        count -= n;
-        if (count == 0) head = 0;
-        notifyAll();
-        return n;
     }
 
-    synchronized int write(byte[] buf, int off, int len, boolean nonBlocking, long now) {
+    int read(byte[] buf, int off, int len, boolean nonBlocking) {
+        if (len == 0) return 0;
+        lock.lock();
+        try {
+            while (count == 0) {
+                if (writers == 0) return 0;
+                if (nonBlocking) throw new SysError(Errno.EAGAIN);
+                await(dataOrHangup);
+            }
+            int n = Math.min(len, count);
+            int first = Math.min(n, CAPACITY - head);
+            System.arraycopy(ring, head, buf, off, first);
+            System.arraycopy(ring, 0, buf, off + first, n - first);
+            head = (head + n) % CAPACITY;
+            count -= n;
+            if (count == 0) head = 0;
+            roomOrHangup.signalAll();
+            return n;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    int write(byte[] buf, int off, int len, boolean nonBlocking, long now) {
         if (len == 0) return 0;
         boolean atomic = len <= PIPE_BUF;
         int done = 0;
-        while (done < len) {
-            if (readers == 0) {
-                if (done > 0) return done;
-                throw new SysError(Errno.EPIPE);
-            }
-            int room = CAPACITY - count;
-            if (room == 0 || (atomic && room < len)) {
-                if (nonBlocking) {
+        lock.lock();
+        try {
+            while (done < len) {
+                if (readers == 0) {
                     if (done > 0) return done;
-                    throw new SysError(Errno.EAGAIN);
+                    throw new SysError(Errno.EPIPE);
                 }
-                try {
-                    await();
-                } catch (SysError e) {
-                    if (done > 0) return done;
-                    throw e;
+                int room = CAPACITY - count;
+                if (room == 0 || (atomic && room < len)) {
+                    if (nonBlocking) {
+                        if (done > 0) return done;
+                        throw new SysError(Errno.EAGAIN);
+                    }
+                    try {
+                        await(roomOrHangup);
+                    } catch (SysError e) {
+                        if (done > 0) return done;
+                        throw e;
+                    }
+                    continue;
                 }
-                continue;
+                int n = Math.min(room, len - done);
+                int tail = (head + count) % CAPACITY;
+                int first = Math.min(n, CAPACITY - tail);
+                System.arraycopy(buf, off + done, ring, tail, first);
+                System.arraycopy(buf, off + done + first, ring, 0, n - first);
+                count += n;
+                done += n;
+                mtime = ctime = now;
+                dataOrHangup.signalAll();
             }
-            int n = Math.min(room, len - done);
-            int tail = (head + count) % CAPACITY;
-            int first = Math.min(n, CAPACITY - tail);
-            System.arraycopy(buf, off + done, ring, tail, first);
-            System.arraycopy(buf, off + done + first, ring, 0, n - first);
-            count += n;
-            done += n;
-            mtime = ctime = now;
-            notifyAll();
+            return done;
+        } finally {
+            lock.unlock();
         }
-        return done;
     }
 
-    /** Waits for a change; EINTR if the thread is interrupted. Monitor held. */
-    private void await() {
+    /** Waits on {@code c} for a change; EINTR if the thread is interrupted. Lock held. */
+    private static void await(Condition c) {
         try {
-            wait();
+            c.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SysError(Errno.EINTR);

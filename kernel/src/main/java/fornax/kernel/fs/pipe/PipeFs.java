@@ -158,9 +158,12 @@ public final class PipeFs implements FileServer {
         PipeFid f = own(fid);
         f.checkLive();
         Pipe p = f.pipe;
-        synchronized (p) {
+        p.lock.lock();
+        try {
             if (f.dir) return new Dir(Dir.S_IFDIR | 0500, p.uid, p.gid, 0, 2, p.ctime, p.ctime, p.ctime, 0, p.ino - 1, dev, 0, 4096);
             return new Dir(p.mode, p.uid, p.gid, 0, 1, p.atime, p.mtime, p.ctime, 0, p.ino, dev, 0, 4096);
+        } finally {
+            p.lock.unlock();
         }
     }
 
@@ -170,7 +173,8 @@ public final class PipeFs implements FileServer {
         if (c.size() != Dir.KEEP) throw new SysError(Errno.EINVAL);
         Pipe p = f.pipe;
         long now = clock.getAsLong();
-        synchronized (p) {
+        p.lock.lock();
+        try {
             if (f.dir) throw new SysError(Errno.EPERM);
             boolean changed = false;
             if (c.mode() != Dir.KEEP_INT) { p.mode = Dir.S_IFIFO | (c.mode() & Dir.PERMS); changed = true; }
@@ -179,6 +183,8 @@ public final class PipeFs implements FileServer {
             if (c.atime() != Dir.KEEP) { p.atime = c.atime() == Dir.NOW ? now : c.atime(); changed = true; }
             if (c.mtime() != Dir.KEEP) { p.mtime = c.mtime() == Dir.NOW ? now : c.mtime(); changed = true; }
             if (changed) p.ctime = now;
+        } finally {
+            p.lock.unlock();
         }
     }
 
