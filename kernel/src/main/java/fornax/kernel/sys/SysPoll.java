@@ -23,9 +23,10 @@ final class SysPoll {
     private static final long RECHECK_NANOS = 2_000_000L;
 
     static void register(SyscallTable t) {
-        t.partial(73, "ppoll", "files, pipes and the console report ready for what is asked (a read may then "
-                + "block); while waiting, timerfds wake the caller at once and other files are re-checked every 2 ms; "
-                + "the signal mask applies for the call", SysPoll::ppoll);
+        t.partial(73, "ppoll", "pipes and timerfds report real readiness (POLLIN/POLLOUT/POLLHUP/POLLERR) and wake "
+                + "the caller when it changes; regular files, devices and the console report ready for what is asked "
+                + "(a console read may then block) and are re-checked every 2 ms while waiting; the signal mask applies "
+                + "for the call", SysPoll::ppoll);
     }
 
     /** ppoll(fds, nfds, timeout, sigmask, sigsetsize). */

@@ -73,6 +73,13 @@ public final class ChanFile implements OpenFile {
         return server.ioctl(io(), request, arg, user);
     }
 
+    /** The server's readiness; an O_PATH descriptor is POLLNVAL, as Linux's poll sees no file there. */
+    @Override public int poll(int events) { return io == null ? POLLNVAL : server.poll(io, events); }
+
+    @Override public boolean watch(Thread waiter) { return io != null && server.watch(io, waiter); }
+
+    @Override public void unwatch(Thread waiter) { if (io != null) server.unwatch(io, waiter); }
+
     /** The frame of page {@code index} for a shared mapping (see {@link FileServer#sharedPage}). */
     public long sharedPage(long index) { return server.sharedPage(io(), index); }
 

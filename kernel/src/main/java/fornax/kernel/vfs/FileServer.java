@@ -155,4 +155,21 @@ public interface FileServer {
 
     /** File-system statistics for statfs(2). */
     StatFs statfs();
+
+    /**
+     * poll(2) on an OPEN fid: which of {@code events} ({@link OpenFile#POLLIN}, POLLOUT, plus
+     * POLLERR and POLLHUP, which are always reported) hold now. The default, for files whose reads
+     * and writes never wait, is "all that were asked"; servers whose I/O can block answer for real.
+     */
+    default int poll(Fid fid, int events) { return events & (OpenFile.POLLIN | OpenFile.POLLOUT); }
+
+    /**
+     * A poller is about to wait on this OPEN fid: a server that can tell when {@link #poll}'s answer
+     * may change unparks {@code waiter} (LockSupport.unpark) then, and returns true; the default
+     * returns false and the poller looks again every few milliseconds.
+     */
+    default boolean watch(Fid fid, Thread waiter) { return false; }
+
+    /** The poller stopped waiting (see {@link #watch}). */
+    default void unwatch(Fid fid, Thread waiter) { }
 }

@@ -27,6 +27,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>Readers and writers are counted by the opens of the pipe's file; {@link #close} wakes
  *       every waiter so it can see end of file or EPIPE.
  *   <li>A wait interrupted (Thread.interrupt) ends the call with EINTR, or the count so far.
+ *   <li>poll: the read end is POLLIN with data and POLLHUP with no writers; the write end is
+ *       POLLOUT with room for an atomic write (PIPE_BUF) and POLLERR with no readers. Pollers
+ *       registered with {@link #watch} are unparked at every change.
  * </ul>
  *
  * <p>Locking: {@link #lock} guards everything here; waiting releases it. It is a leaf lock.
@@ -41,6 +44,8 @@ final class Pipe {
     // guarded by lock
     private final byte[] ring = new byte[CAPACITY];
     private int head, count, readers, writers;
+    /** Threads waiting in poll for a change of this pipe. */
+    private final java.util.Set<Thread> watchers = new java.util.HashSet<>();
     int mode = fornax.kernel.vfs.Dir.S_IFIFO | 0600, uid, gid;
     long atime, mtime, ctime;
 
@@ -66,6 +71,7 @@ final class Pipe {
             if (writer) writers--;
             dataOrHangup.signalAll();
             roomOrHangup.signalAll();
+            changed();
         } finally {
             lock.unlock();
         }
@@ -98,6 +104,7 @@ final class Pipe {
             count -= n;
             if (count == 0) head = 0;
             roomOrHangup.signalAll();
+            changed();
             return n;
         } finally {
             lock.unlock();
@@ -138,11 +145,47 @@ final class Pipe {
                 done += n;
                 mtime = ctime = now;
                 dataOrHangup.signalAll();
+                changed();
             }
             return done;
         } finally {
             lock.unlock();
         }
+    }
+
+    /** poll for an end that reads ({@code reader}) and/or writes: see the class comment. */
+    int poll(boolean reader, boolean writer, int events) {
+        lock.lock();
+        try {
+            int r = 0;
+            if (reader) {
+                if (count > 0) r |= fornax.kernel.vfs.OpenFile.POLLIN;
+                if (writers == 0) r |= fornax.kernel.vfs.OpenFile.POLLHUP;
+            }
+            if (writer) {
+                if (CAPACITY - count >= PIPE_BUF) r |= fornax.kernel.vfs.OpenFile.POLLOUT;
+                if (readers == 0) r |= fornax.kernel.vfs.OpenFile.POLLERR;
+            }
+            return r & (events | fornax.kernel.vfs.OpenFile.POLLERR | fornax.kernel.vfs.OpenFile.POLLHUP);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Adds ({@code on}) or removes a poller to unpark at every change. */
+    void watch(Thread waiter, boolean on) {
+        lock.lock();
+        try {
+            if (on) watchers.add(waiter);
+            else watchers.remove(waiter);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Something changed: wake the pollers. Lock held. */
+    private void changed() {
+        for (Thread t : watchers) java.util.concurrent.locks.LockSupport.unpark(t);
     }
 
     /** Waits on {@code c} for a change; EINTR if the thread is interrupted. Lock held. */

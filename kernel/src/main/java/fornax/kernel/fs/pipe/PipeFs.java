@@ -34,7 +34,7 @@ import java.util.function.LongSupplier;
  * files: no positions; read and write block per {@link Pipe}, honouring the fid's O_NONBLOCK.
  * FIONREAD answers the bytes waiting. Nothing can be created or removed here (EPERM).
  *
- * <p>Locking: none of its own beyond the atomic inode counter; each pipe's monitor guards it.
+ * <p>Locking: none of its own beyond the atomic inode counter; each pipe's lock guards it.
  */
 public final class PipeFs implements FileServer {
     public static final int FIONREAD = 0x541B;
@@ -110,6 +110,26 @@ public final class PipeFs implements FileServer {
         PipeFid f = own(fid);
         f.checkWritable();
         return data(f).write(buf, off, len, f.nonBlocking(), clock.getAsLong());
+    }
+
+    /** The pipe's readiness for this end (O_RDWR: both ends), as Linux's pipe_poll. */
+    @Override public int poll(Fid fid, int events) {
+        PipeFid f = own(fid);
+        f.checkOpen();
+        if (f.dir) return events & OpenFile.POLLIN;
+        return f.pipe.poll(OpenFlags.readable(f.flags()), OpenFlags.writable(f.flags()), events);
+    }
+
+    @Override public boolean watch(Fid fid, Thread waiter) {
+        PipeFid f = own(fid);
+        if (f.dir) return false;
+        f.pipe.watch(waiter, true);
+        return true;
+    }
+
+    @Override public void unwatch(Fid fid, Thread waiter) {
+        PipeFid f = own(fid);
+        if (!f.dir) f.pipe.watch(waiter, false);
     }
 
     @Override public long ioctl(Fid fid, int request, long arg, OpenFile.UserMemory user) {
