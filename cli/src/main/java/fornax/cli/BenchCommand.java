@@ -26,9 +26,11 @@ import picocli.CommandLine.Option;
  * bench_mmap for page faults and unmapping) under Fornax/J
  * in this JVM and under qemu-riscv64, and prints guest instructions, wall times, MIPS and the speed
  * ratio. The guest instruction count comes from the Fornax run and is used for both MIPS figures.
- * Each program prints a checksum line; the two runs must print the same one.
+ * Each program prints a checksum line; the two runs must print the same one. With {@code --kernel}
+ * it times kernel primitives instead ({@link KernelBench}).
  */
-@Command(name = "bench", description = "Guest MIPS under Fornax/J against qemu-riscv64.")
+@Command(name = "bench", description = "Guest MIPS under Fornax/J against qemu-riscv64; with --kernel, "
+        + "kernel primitives (syscall, fork, exec, context switch, pipes, threads, mmap, boot).")
 final class BenchCommand implements Callable<Integer> {
 
     /** A benchmark program and the smaller size used for the JIT warm-up run. */
@@ -64,6 +66,15 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-qemu", description = "Do not run qemu-riscv64; print Fornax figures only.")
     boolean noQemu;
 
+    @Option(names = "--kernel", description = "Time kernel primitives inside the guest (userland/build/lat_kernel: "
+            + "getpid, fork, exec, pipe, pipebw, thread, futex, mmap) and the boot of './fornax run -- true' "
+            + "(boot); --only picks among those names, --size is lat_kernel's N.")
+    boolean kernel;
+
+    @Option(names = "--runs", paramLabel = "N", description = "With --kernel: measured runs per figure, "
+            + "the median is shown (default 3).")
+    int runs = 3;
+
     /** One measured run: exit status, guest stdout, wall time, and (Fornax only) instructions. */
     private record Run(int status, String stdout, String stderr, long nanos, long instructions, String error) {
         boolean ok() { return error == null && status == 0; }
@@ -71,6 +82,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override public Integer call() {
         PrintStream out = Main.stdout;
+        if (kernel) return kernelBench(out);
         Path root = root();
         Path build = root.resolve("userland").resolve("build");
 
@@ -165,6 +177,33 @@ final class BenchCommand implements Callable<Integer> {
         return allOk ? 0 : 1;
     }
 
+    /** --kernel: validates the options and runs {@link KernelBench}. */
+    private int kernelBench(PrintStream out) {
+        List<String> known = KernelBench.names();
+        for (String o : only) {
+            if (!known.contains(o)) {
+                Main.stderr.println("fornax: bench --kernel: unknown benchmark '" + o + "' (known: " + String.join(", ", known) + ")");
+                return 2;
+            }
+        }
+        if (runs < 1) {
+            Main.stderr.println("fornax: bench: --runs must be at least 1");
+            return 2;
+        }
+        if (size != null && !size.matches("[1-9][0-9]{0,8}")) {
+            Main.stderr.println("fornax: bench --kernel: --size must be a positive integer, got '" + size + "'");
+            return 2;
+        }
+        try {
+            new KernelConfig(cpus, memory, InputStream.nullInputStream(), OutputStream.nullOutputStream(),
+                    OutputStream.nullOutputStream());
+        } catch (IllegalArgumentException e) {
+            Main.stderr.println("fornax: " + e.getMessage());
+            return 2;
+        }
+        return new KernelBench(cpus, memory, runs, !noWarmup, size).run(only, noQemu, out);
+    }
+
     private Run runFornax(Path bin, List<String> args) {
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();
@@ -211,7 +250,7 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private static String qemuVersion() {
+    static String qemuVersion() {
         try {
             Process p = new ProcessBuilder("qemu-riscv64", "--version").redirectErrorStream(true).start();
             String v = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -252,7 +291,7 @@ final class BenchCommand implements Callable<Integer> {
 
     private static String text(ByteArrayOutputStream b) { return b.toString(StandardCharsets.UTF_8); }
 
-    private static byte[] readAll(InputStream in) {
+    static byte[] readAll(InputStream in) {
         try (in) {
             return in.readAllBytes();
         } catch (IOException e) {
@@ -260,32 +299,39 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private static void printTable(PrintStream out, String[] head, List<String[]> rows) {
+    /** Prints a table: the first and last columns left-aligned, the numbers between right-aligned. */
+    static void printTable(PrintStream out, String[] head, List<String[]> rows) {
+        boolean[] left = new boolean[head.length];
+        left[0] = true;
+        left[head.length - 1] = true;
+        printTable(out, head, rows, left);
+    }
+
+    /** Prints a table with column {@code i} left-aligned where {@code left[i]}, right-aligned otherwise. */
+    static void printTable(PrintStream out, String[] head, List<String[]> rows, boolean[] left) {
         int[] w = new int[head.length];
         for (int i = 0; i < head.length; i++) w[i] = head[i].length();
         for (String[] r : rows) for (int i = 0; i < r.length; i++) w[i] = Math.max(w[i], r[i].length());
         StringBuilder sep = new StringBuilder();
         for (int i = 0; i < w.length; i++) sep.append(i == 0 ? "" : "  ").append("-".repeat(w[i]));
-        out.println(row(head, w));
+        out.println(row(head, w, left));
         out.println(sep);
-        for (String[] r : rows) out.println(row(r, w));
+        for (String[] r : rows) out.println(row(r, w, left));
     }
 
-    private static String row(String[] cells, int[] w) {
+    private static String row(String[] cells, int[] w, boolean[] left) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < cells.length; i++) {
             if (i > 0) sb.append("  ");
-            // first column left-aligned, numbers right-aligned, the verdict left-aligned
-            boolean left = i == 0 || i == cells.length - 1;
             String c = cells[i];
-            if (left) sb.append(c).append(" ".repeat(w[i] - c.length()));
+            if (left[i]) sb.append(c).append(" ".repeat(w[i] - c.length()));
             else sb.append(" ".repeat(w[i] - c.length())).append(c);
         }
         return sb.toString().stripTrailing();
     }
 
     /** Keeps the first 64 KiB a guest writes (the checksum line) and discards the rest. */
-    private static final class Capped extends OutputStream {
+    static final class Capped extends OutputStream {
         private static final int LIMIT = 64 * 1024;
         private final ByteArrayOutputStream sink;
         Capped(ByteArrayOutputStream sink) { this.sink = sink; }

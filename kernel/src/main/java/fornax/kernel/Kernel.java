@@ -89,6 +89,8 @@ public final class Kernel implements AutoCloseable {
     private final long trampolineFrame;
     private final AtomicInteger running = new AtomicInteger();
     private final fornax.kernel.proc.Futexes futexes = new fornax.kernel.proc.Futexes();
+    /** fcntl record locks and flock locks of every file. */
+    private final fornax.kernel.vfs.FileLocks fileLocks = new fornax.kernel.vfs.FileLocks();
     /** The one timer thread: itimers, POSIX timers, timerfds. Closed with the kernel. */
     private final fornax.kernel.time.KernelTimers timers =
             new fornax.kernel.time.KernelTimers(this::monotonicNanos, this::sendSignal);
@@ -590,7 +592,8 @@ public final class Kernel implements AutoCloseable {
         } else if (sig == Signals.SIGCONT) {
             p.discard(STOP_SIGNALS);
             for (Task t : p.tasks()) t.discard(STOP_SIGNALS);
-            if (p.resume()) reportJobState(p, ProcessTable.CONTINUED_STATUS);
+            ProcessTable.JobChange ch = processes.resume(p);
+            if (ch.parent() != null) wake(ch.parent(), null, Signals.SIGCHLD);
         } else if ((STOP_SIGNALS & bit) != 0) {
             p.discard(SIGCONT_BIT);
             for (Task t : p.tasks()) t.discard(SIGCONT_BIT);
@@ -614,17 +617,13 @@ public final class Kernel implements AutoCloseable {
      * trap loop; the parent hears of it (wait4 WUNTRACED, SIGCHLD).
      */
     public void stopProcess(Process p, int sig) {
-        if (!p.stop(sig)) return;
+        ProcessTable.JobChange ch = processes.stop(p, sig);
+        if (!ch.changed()) return;
         for (Task t : p.tasks()) {
             Hart h = t.hart;
             if (h != null) h.interrupt();
         }
-        reportJobState(p, sig << 8 | 0x7F);
-    }
-
-    private void reportJobState(Process p, int status) {
-        Process parent = processes.jobStateChanged(p, status);
-        if (parent != null) wake(parent, null, Signals.SIGCHLD);
+        if (ch.parent() != null) wake(ch.parent(), null, Signals.SIGCHLD);
     }
 
     /**
@@ -761,6 +760,9 @@ public final class Kernel implements AutoCloseable {
 
     /** The futex wait queues. */
     public fornax.kernel.proc.Futexes futexes() { return futexes; }
+
+    /** The advisory file locks (fcntl record locks, flock). */
+    public fornax.kernel.vfs.FileLocks fileLocks() { return fileLocks; }
 
     private static byte[] readExecutable(Path p) throws ExecException {
         try {

@@ -23,6 +23,8 @@
  *     AddressSpace → FrameAllocator
  *   FdTable (leaf)
  *   ProcessTimers, TimerFd → IntervalTimer; timer expiries (no lock held) → TimerFd, Process
+ *   ProcessTable → Process (job-control stops and continues are made and reported under the table)
+ *   FileLocks (leaf: fcntl and flock locks; callers hold nothing)
  * </pre>
  */
 package fornax.kernel;

@@ -32,6 +32,8 @@ public final class Process {
     /** Root, working directory and umask (it has its own lock). */
     private final FsContext fs;
     private final FdTable fds;
+    /** The lock table where this process holds POSIX record locks, or null (set by fcntl). */
+    private volatile fornax.kernel.vfs.FileLocks locks;
     /** The thread-group leader: the first task, whose tid is the pid. */
     public volatile Task mainTask;
     // guarded by this
@@ -228,10 +230,27 @@ public final class Process {
     public OpenFile file(int fd) { return fds.get(fd).file(); }
 
     /** close(2): drops the descriptor and releases its description. */
-    public void close(int fd) { fds.remove(fd).release(); }
+    public void close(int fd) { dropDescriptor(fds.remove(fd)); }
 
-    /** Releases every descriptor (exit). */
-    public void closeAll() { for (FileDescription f : fds.clear()) f.release(); }
+    /**
+     * A descriptor of this process referring to {@code d} went away (close, dup2 over it,
+     * close-on-exec): the process's POSIX locks on that file go with it, then the reference.
+     */
+    public void dropDescriptor(FileDescription d) {
+        fornax.kernel.vfs.FileLocks t = locks;
+        if (t != null) t.closed(this, fornax.kernel.vfs.FileLocks.keyOf(d.file()));
+        d.release();
+    }
+
+    /** This process now holds POSIX record locks in {@code table} (fcntl F_SETLK). */
+    public void ownsLocksIn(fornax.kernel.vfs.FileLocks table) { locks = table; }
+
+    /** Releases every descriptor and every POSIX lock (exit). */
+    public void closeAll() {
+        fornax.kernel.vfs.FileLocks t = locks;
+        if (t != null) t.release(this);
+        for (FileDescription f : fds.clear()) f.release();
+    }
 
     public synchronized long[] rlimit(int resource) {
         if (resource < 0 || resource >= RLIM_NLIMITS) throw new SysError(Errno.EINVAL);

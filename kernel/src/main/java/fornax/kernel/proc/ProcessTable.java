@@ -28,6 +28,8 @@ public final class ProcessTable {
     /** Every live thread by tid (a process's first thread has tid == pid). */
     private final Map<Integer, Task> byTid = new HashMap<>();
     private int lastPid;
+    /** Live threads other than the first of their process (RLIMIT_NPROC counts them). */
+    private int extraThreads;
     private Process init;
     private long created;
 
@@ -46,6 +48,17 @@ public final class ProcessTable {
      * first session and group.
      */
     public synchronized void add(Process p, Process parent) {
+        add(p, parent, Process.RLIM_INFINITY);
+    }
+
+    /**
+     * {@link #add(Process, Process)} if fewer than {@code limit} tasks exist (see {@link #tasks});
+     * EAGAIN otherwise, with nothing added. The check and the add are one step, so concurrent forks
+     * cannot overshoot RLIMIT_NPROC.
+     */
+    public synchronized void add(Process p, Process parent, long limit) {
+        if (limit != Process.RLIM_INFINITY && Long.compareUnsigned(tasks(), limit) >= 0)
+            throw new SysError(Errno.EAGAIN, "RLIMIT_NPROC");
         byPid.put(p.pid(), p);
         created++;
         p.parent = parent;
@@ -145,10 +158,21 @@ public final class ProcessTable {
     public synchronized Process get(int pid) { return byPid.get(pid); }
 
     /** Registers a live thread under its tid. */
-    public synchronized void addTask(Task t) { byTid.put(t.tid(), t); }
+    public synchronized void addTask(Task t) {
+        byTid.put(t.tid(), t);
+        if (t.tid() != t.process().pid()) extraThreads++;
+    }
 
     /** A thread has ended. */
-    public synchronized void removeTask(Task t) { byTid.remove(t.tid(), t); }
+    public synchronized void removeTask(Task t) {
+        if (byTid.remove(t.tid(), t) && t.tid() != t.process().pid()) extraThreads--;
+    }
+
+    /**
+     * What RLIMIT_NPROC counts, as Linux does per user (every process here is root): each process
+     * until it is reaped (zombies too), plus each further live thread.
+     */
+    public synchronized int tasks() { return byPid.size() + extraThreads; }
 
     /** The live thread with {@code tid}, or null. */
     public synchronized Task task(int tid) { return byTid.get(tid); }
@@ -159,6 +183,32 @@ public final class ProcessTable {
      * the parent also gets SIGCHLD unless it set SA_NOCLDSTOP. Returns the parent to wake, or null.
      */
     public synchronized Process jobStateChanged(Process child, int status) {
+        return report(child, status);
+    }
+
+    /** What a job-control change did: whether the state changed, and the parent to wake (or null). */
+    public record JobChange(boolean changed, Process parent) { }
+
+    /**
+     * Stops {@code child} with {@code sig} ({@link Process#stop}) and records the report for its
+     * parent in the same step, under this table's lock, so that reports come in the order of the
+     * changes: a SIGCONT racing the stop cannot have its "continued" overwritten by this "stopped".
+     */
+    public synchronized JobChange stop(Process child, int sig) {
+        if (!child.stop(sig)) return new JobChange(false, null);
+        return new JobChange(true, report(child, sig << 8 | 0x7F));
+    }
+
+    /**
+     * SIGCONT: resumes {@code child} if it was stopped and records "continued" in the same step (see
+     * {@link #stop}): once resumed, the child may stop again at once, and that report must win.
+     */
+    public synchronized JobChange resume(Process child) {
+        if (!child.resume()) return new JobChange(false, null);
+        return new JobChange(true, report(child, CONTINUED_STATUS));
+    }
+
+    private Process report(Process child, int status) {
         child.jobReport = status;
         Process parent = child.parent;
         notifyAll();

@@ -63,7 +63,7 @@ public final class SysExec {
         AddressSpace old = p.replaceImage(image.as(), image.path());
         c.kernel().processes().markExeced(p);
         c.kernel().releaseAddressSpace(old);
-        for (FileDescription d : p.fds().closeOnExecAll()) d.release();
+        for (FileDescription d : p.fds().closeOnExecAll()) p.dropDescriptor(d);
         p.resetHandlersForExec();
         c.kernel().timers().exec(p);   // timer_create timers end; ITIMER_REAL goes on
         t.name = comm(path);

@@ -38,7 +38,6 @@ final class SysFile {
     static final int F_DUPFD = 0, F_GETFD = 1, F_SETFD = 2, F_GETFL = 3, F_SETFL = 4, F_GETLK = 5, F_SETLK = 6,
             F_SETLKW = 7, F_SETOWN = 8, F_GETOWN = 9, F_OFD_GETLK = 36, F_OFD_SETLK = 37, F_OFD_SETLKW = 38,
             F_DUPFD_CLOEXEC = 1030, F_GETPIPE_SZ = 1032, FD_CLOEXEC = 1;
-    static final int F_RDLCK = 0, F_WRLCK = 1, F_UNLCK = 2;
     static final int CLOSE_RANGE_UNSHARE = 2, CLOSE_RANGE_CLOEXEC = 4;
     static final long UTIME_NOW = (1L << 30) - 1, UTIME_OMIT = (1L << 30) - 2;
     private static final String PROC_SELF_EXE = "/proc/self/exe";
@@ -49,8 +48,8 @@ final class SysFile {
         t.partial(436, "close_range", "CLOSE_RANGE_UNSHARE is accepted; the table is not shared yet", SysFile::closeRange);
         t.supported(23, "dup", (c, a) -> dup(c, (int) a[0], 0, false));
         t.supported(24, "dup3", SysFile::dup3);
-        t.partial(25, "fcntl", "record locks (F_GETLK/F_SETLK/F_SETLKW and OFD forms) are checked and always "
-                + "granted; F_SETPIPE_SZ, leases, seals and notifications are EINVAL", SysFile::fcntl);
+        t.partial(25, "fcntl", "advisory record locks (POSIX and OFD, EDEADLK detection for F_SETLKW) as Linux; "
+                + "F_SETPIPE_SZ, leases, seals and notifications are EINVAL", SysFile::fcntl);
         t.partial(59, "pipe2", "O_DIRECT (packet mode) is EINVAL", SysFile::pipe2);
         t.supported(61, "getdents64", SysFile::getdents64);
         t.supported(80, "fstat", (c, a) -> copyOut(c, a[1], fileOf(c, (int) a[0]).stat().encode()));
@@ -258,7 +257,7 @@ final class SysFile {
         if (newFd < 0 || newFd >= nofile(p)) throw new SysError(Errno.EBADF);
         FileDescription d = p.fds().acquire(oldFd);
         FileDescription old = p.fds().installAt(newFd, d, (flags & OpenFlags.O_CLOEXEC) != 0);
-        if (old != null) old.release();
+        if (old != null) p.dropDescriptor(old);
         return newFd;
     }
 
@@ -290,7 +289,7 @@ final class SysFile {
                     return 0;
                 }
                 case F_GETLK, F_SETLK, F_SETLKW, F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW -> {
-                    return recordLock(c, cmd, arg);
+                    return SysLock.fcntl(c, d, cmd, arg);
                 }
                 case F_GETOWN, F_SETOWN -> { return 0; }
                 case F_GETPIPE_SZ -> {
@@ -302,24 +301,6 @@ final class SysFile {
         } finally {
             d.release();
         }
-    }
-
-    /**
-     * Record locks: struct flock {short l_type, l_whence; off_t l_start, l_len; pid_t l_pid} is read
-     * and checked; every lock is granted (there is no lock table yet) and F_GETLK answers F_UNLCK.
-     */
-    private static long recordLock(SyscallContext c, int cmd, long va) {
-        byte[] raw = new byte[32];
-        c.memory().copyIn(va, raw, 0, 32);
-        ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
-        int type = b.getShort(0), whence = b.getShort(2);
-        if (type != F_RDLCK && type != F_WRLCK && type != F_UNLCK) throw new SysError(Errno.EINVAL);
-        if (whence < 0 || whence > 2) throw new SysError(Errno.EINVAL);
-        if (cmd == F_GETLK || cmd == F_OFD_GETLK) {
-            b.putShort(0, (short) F_UNLCK);
-            c.memory().copyOut(va, raw, 0, 32);
-        }
-        return 0;
     }
 
     private static long pipe2(SyscallContext c, long[] a) {
@@ -570,6 +551,7 @@ final class SysFile {
             if (d.isDir()) throw new SysError(Errno.EISDIR);
             if (!d.isRegular()) throw new SysError(Errno.EINVAL);
             fornax.kernel.vfs.Vfs.checkWritable(ch);
+            SysIo.checkFileSize(c, size);
             ch.server().wstat(ch.fid(), Dir.truncate(size));
             return 0;
         });
@@ -580,6 +562,7 @@ final class SysFile {
         if (size < 0) throw new SysError(Errno.EINVAL);
         return onFd(c, (int) a[0], (f, ch) -> {
             if (!(f instanceof ChanFile cf)) throw new SysError(Errno.EINVAL);
+            if ((f.stat().mode() & Dir.S_IFMT) == Dir.S_IFREG) SysIo.checkFileSize(c, size);
             cf.truncate(size);
             return 0;
         });

@@ -18,7 +18,8 @@ import java.nio.ByteOrder;
  * atomically. pread/pwrite take an explicit position and leave the offset alone (ESPIPE on
  * streams). A fault in user memory after some bytes moved ends the call with that count; before
  * any, it is EFAULT. Descriptions are held (acquired) for the call, so a concurrent close cannot
- * release a file in use.
+ * release a file in use. RLIMIT_FSIZE cuts writes to regular files at the limit; a write that
+ * starts at or past it is EFBIG and raises SIGXFSZ (Linux's generic_write_check_limits).
  */
 final class SysIo {
     private SysIo() { }
@@ -171,24 +172,59 @@ final class SysIo {
                 if (pos >= 0) throw new SysError(Errno.ESPIPE);
                 return writeAt(c, f, v, -1, false);
             }
+            long limit = c.process().rlimit(fornax.kernel.proc.Process.RLIMIT_FSIZE)[0];
             if (pos >= 0) {
                 if (total(v) > Long.MAX_VALUE - pos) throw new SysError(Errno.EOVERFLOW);
+                v = withinFileSize(c, f, v, append ? -1 : pos, limit);
                 return writeAt(c, f, v, pos, append);   // Linux appends even for pwrite on O_APPEND
             }
             synchronized (d) {
                 if (append) {
                     long[] end = {d.offset()};
-                    long n = writeAppend(c, f, v, end);
+                    long n = writeAppend(c, f, withinFileSize(c, f, v, -1, limit), end);
                     d.setOffset(end[0]);
                     return n;
                 }
                 long off = d.offset();
-                long n = writeAt(c, f, v, off, false);
+                long n = writeAt(c, f, withinFileSize(c, f, v, off, limit), off, false);
                 d.setOffset(off + n);
                 return n;
             }
         } finally {
             d.release();
+        }
+    }
+
+    /**
+     * RLIMIT_FSIZE ({@code limit}, -1 for none) for a write of {@code v} at {@code pos} (-1: at the
+     * end of the file) to {@code f}: the vectors cut to end at the limit, or SIGXFSZ and EFBIG if
+     * the write starts at or past it. Only regular files have the limit; empty writes pass.
+     */
+    private static long[] withinFileSize(SyscallContext c, OpenFile f, long[] v, long pos, long limit) {
+        if (limit == fornax.kernel.proc.Process.RLIM_INFINITY || total(v) == 0) return v;
+        fornax.kernel.vfs.Stat st = f.stat();
+        if ((st.mode() & 0170000) != 0100000) return v;
+        long at = pos < 0 ? st.size() : pos;
+        if (Long.compareUnsigned(at, limit) >= 0) {
+            c.kernel().sendSignal(c.process(), fornax.kernel.proc.Signals.SIGXFSZ, c.process().pid());
+            throw new SysError(Errno.EFBIG, "RLIMIT_FSIZE");
+        }
+        long room = limit - at;
+        if (total(v) <= room) return v;
+        long[] cut = v.clone();
+        for (int i = 1; i < cut.length; i += 2) {
+            cut[i] = Math.min(cut[i], room);
+            room -= cut[i];
+        }
+        return cut;
+    }
+
+    /** RLIMIT_FSIZE for truncating a regular file to {@code size}: past the limit, SIGXFSZ and EFBIG. */
+    static void checkFileSize(SyscallContext c, long size) {
+        long limit = c.process().rlimit(fornax.kernel.proc.Process.RLIMIT_FSIZE)[0];
+        if (limit != fornax.kernel.proc.Process.RLIM_INFINITY && Long.compareUnsigned(size, limit) > 0) {
+            c.kernel().sendSignal(c.process(), fornax.kernel.proc.Signals.SIGXFSZ, c.process().pid());
+            throw new SysError(Errno.EFBIG, "RLIMIT_FSIZE");
         }
     }
 
@@ -215,15 +251,24 @@ final class SysIo {
                 try {
                     w = pos < 0 ? f.write(buf, 0, n) : f.pwrite(pos + done, buf, 0, n);
                 } catch (SysError e) {
-                    if (done > 0) return done;
-                    throw e;
+                    if (done == 0) throw e;   // EPIPE's SIGPIPE is sent by the dispatcher
+                    if (e.errno() == Errno.EPIPE) brokenPipe(c);
+                    return done;
                 }
                 done += w;
                 segDone += w;
-                if (w < n) return done;
+                if (w < n) {
+                    // A stream write cut short because the readers went: SIGPIPE with the count, as Linux.
+                    if (pos < 0 && (f.poll(OpenFile.POLLOUT) & OpenFile.POLLERR) != 0) brokenPipe(c);
+                    return done;
+                }
             }
         }
         return done;
+    }
+
+    private static void brokenPipe(SyscallContext c) {
+        c.kernel().sendSignal(c.process(), fornax.kernel.proc.Signals.SIGPIPE, c.process().pid());
     }
 
     /** O_APPEND: each chunk goes to the end atomically; {@code end[0]} gets the offset after the last. */

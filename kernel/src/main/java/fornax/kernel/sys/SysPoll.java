@@ -23,10 +23,10 @@ final class SysPoll {
     private static final long RECHECK_NANOS = 2_000_000L;
 
     static void register(SyscallTable t) {
-        t.partial(73, "ppoll", "the console terminal reports true readiness (a line in canonical mode, VMIN bytes "
-                + "in raw mode); files and pipes report ready for what is asked (a read may then block); while "
-                + "waiting, the console terminal and timerfds wake the caller at once and other files are re-checked "
-                + "every 2 ms; the signal mask applies for the call", SysPoll::ppoll);
+        t.partial(73, "ppoll", "pipes, timerfds and the console terminal report real readiness (pipes: POLLIN/POLLOUT/"
+                + "POLLHUP/POLLERR; the terminal: a line in canonical mode, VMIN bytes in raw mode) and wake the caller "
+                + "when it changes; regular files and other devices report ready for what is asked and are re-checked "
+                + "every 2 ms while waiting; the signal mask applies for the call", SysPoll::ppoll);
     }
 
     /** ppoll(fds, nfds, timeout, sigmask, sigsetsize). */

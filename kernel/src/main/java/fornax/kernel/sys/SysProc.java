@@ -28,9 +28,9 @@ final class SysProc {
         t.partial(176, "getgid", "every process runs as root", (c, a) -> 0);
         t.partial(177, "getegid", "every process runs as root", (c, a) -> 0);
         t.enosys(293, "rseq", "restartable sequences are not provided; glibc copes");
-        t.supported(261, "prlimit64", SysProc::prlimit64);
-        t.supported(163, "getrlimit", (c, a) -> prlimit64(c, new long[] {0, a[0], 0, a[1]}));
-        t.supported(164, "setrlimit", (c, a) -> prlimit64(c, new long[] {0, a[0], a[1], 0}));
+        t.partial(261, "prlimit64", RLIMITS, SysProc::prlimit64);
+        t.partial(163, "getrlimit", RLIMITS, (c, a) -> prlimit64(c, new long[] {0, a[0], 0, a[1]}));
+        t.partial(164, "setrlimit", RLIMITS, (c, a) -> prlimit64(c, new long[] {0, a[0], a[1], 0}));
         t.supported(154, "setpgid", (c, a) -> { c.kernel().processes().setpgid(c.process(), (int) a[0], (int) a[1]); return 0; });
         t.supported(155, "getpgid", (c, a) -> c.kernel().processes().lookup(c.process(), (int) a[0]).pgid());
         t.supported(156, "getsid", (c, a) -> c.kernel().processes().lookup(c.process(), (int) a[0]).sid());
@@ -90,7 +90,10 @@ final class SysProc {
         if ((flags & ~FORK_FLAGS) != 0) throw new SysError(Errno.EINVAL, "unsupported clone flags");
         var kernel = c.kernel();
         Process parent = c.process();
-        if (kernel.processes().count() >= parent.rlimit(Process.RLIMIT_NPROC)[0]) throw new SysError(Errno.EAGAIN);
+        // RLIMIT_NPROC holds for root too (Linux exempts root; here everyone is root): checked now,
+        // before the address space is copied, and again atomically when the child is added.
+        long nproc = parent.rlimit(Process.RLIMIT_NPROC)[0];
+        if (overLimit(kernel.processes().tasks(), nproc)) throw new SysError(Errno.EAGAIN, "RLIMIT_NPROC");
         int pid = kernel.processes().allocatePid();
         var childAs = kernel.forkAddressSpace(parent.addressSpace());
         Process child = parent.fork(pid, childAs);
@@ -106,7 +109,14 @@ final class SysProc {
             throw e;
         }
         if ((flags & CLONE_CHILD_CLEARTID) != 0) task.clearChildTid = childTid;
-        kernel.processes().add(child, parent);
+        try {
+            kernel.processes().add(child, parent, nproc);
+        } catch (SysError e) {
+            child.closeAll();
+            child.fs().release();
+            kernel.releaseAddressSpace(childAs);
+            throw e;
+        }
         kernel.start(task);
         return pid;
     }
@@ -124,6 +134,8 @@ final class SysProc {
             throw new SysError(Errno.EINVAL, "unsupported clone flags");
         var kernel = c.kernel();
         Process p = c.process();
+        if (overLimit(kernel.processes().tasks(), p.rlimit(Process.RLIMIT_NPROC)[0]))
+            throw new SysError(Errno.EAGAIN, "RLIMIT_NPROC");
         int tid = kernel.processes().allocatePid();
         Task task = newTask(c, tid, p, flags, newsp, tls);
         byte[] tidBytes = tidBytes(tid);
@@ -132,6 +144,10 @@ final class SysProc {
         if ((flags & CLONE_CHILD_CLEARTID) != 0) task.clearChildTid = childTid;
         kernel.start(task);
         return tid;
+    }
+
+    private static boolean overLimit(int tasks, long limit) {
+        return limit != Process.RLIM_INFINITY && Long.compareUnsigned(tasks, limit) >= 0;
     }
 
     /** A task for {@code p} with the caller's registers, a0 = 0, and the new stack and TLS. */
@@ -208,16 +224,32 @@ final class SysProc {
         return 0;
     }
 
+    private static final String RLIMITS = "enforced: NOFILE, FSIZE (SIGXFSZ), AS, DATA, STACK and NPROC; NPROC counts "
+            + "every process and thread (all run as root) and, unlike Linux, holds for root too, so a fork bomb stops "
+            + "at it; CPU, RSS, MEMLOCK and the rest are kept but not enforced";
+    /** Linux's fs.nr_open: the highest RLIMIT_NOFILE anyone may set. */
+    private static final long NR_OPEN = 1 << 20;
+
+    /** prlimit64(pid, resource, new, old), checking in Linux's order (EFAULT, ESRCH, EINVAL, EPERM). */
     private static long prlimit64(SyscallContext c, long[] a) {
         int pid = (int) a[0], resource = (int) a[1];
-        if (pid != 0 && pid != c.process().pid()) throw new SysError(Errno.ESRCH);
-        Process p = c.process();
-        long[] old = p.rlimit(resource);
+        long soft = 0, hard = 0;
         if (a[2] != 0) {
             byte[] raw = new byte[16];
             c.memory().copyIn(a[2], raw, 0, 16);
             ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
-            p.setRlimit(resource, b.getLong(), b.getLong());
+            soft = b.getLong();
+            hard = b.getLong();
+        }
+        // Any process may be named (every process is root, so the permission check always passes).
+        Process p = c.kernel().processes().lookup(c.process(), pid);
+        if (resource < 0 || resource >= Process.RLIM_NLIMITS) throw new SysError(Errno.EINVAL);
+        long[] old = p.rlimit(resource);
+        if (a[2] != 0) {
+            if (Long.compareUnsigned(soft, hard) > 0) throw new SysError(Errno.EINVAL);
+            if (resource == Process.RLIMIT_NOFILE && Long.compareUnsigned(hard, NR_OPEN) > 0)
+                throw new SysError(Errno.EPERM, "RLIMIT_NOFILE above nr_open");
+            p.setRlimit(resource, soft, hard);
         }
         if (a[3] != 0) {
             byte[] raw = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(old[0]).putLong(old[1]).array();

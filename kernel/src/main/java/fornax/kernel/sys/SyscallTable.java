@@ -34,6 +34,7 @@ public final class SyscallTable {
         SysExec.register(this);
         SysPoll.register(this);
         SysFile.register(this);
+        SysLock.register(this);
         SysTimer.register(this);
         SysMount.register(this);
     }

@@ -81,7 +81,8 @@ public final class ChanFile implements OpenFile {
         return server.ioctl(io(), request, arg, user);
     }
 
-    @Override public int poll(int events) { return io == null ? OpenFile.POLLNVAL : server.poll(io, events); }
+    /** The server's readiness; an O_PATH descriptor is POLLNVAL, as Linux's poll sees no file there. */
+    @Override public int poll(int events) { return io == null ? POLLNVAL : server.poll(io, events); }
 
     @Override public boolean watch(Thread waiter) { return io != null && server.watch(io, waiter); }
 

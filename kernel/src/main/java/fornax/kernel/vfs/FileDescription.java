@@ -17,6 +17,8 @@ public final class FileDescription {
     /** O_APPEND, O_NONBLOCK and the other status flags (fcntl F_GETFL/F_SETFL). */
     private volatile int statusFlags;
     private long offset; // guarded by this
+    /** The lock table holding OFD or flock locks owned by this description, or null (set once, by the owner). */
+    private volatile FileLocks locks;
 
     public FileDescription(OpenFile file, int statusFlags) {
         this.file = file;
@@ -39,10 +41,17 @@ public final class FileDescription {
         return this;
     }
 
-    /** A descriptor went away; the last one releases the file. */
+    /** This description now owns locks (OFD or flock) in {@code table}: they go with its last reference. */
+    public void ownsLocksIn(FileLocks table) { locks = table; }
+
+    /** A descriptor went away; the last one drops the description's locks and releases the file. */
     public void release() {
         int left = references.decrementAndGet();
-        if (left == 0) file.close();
+        if (left == 0) {
+            FileLocks t = locks;
+            if (t != null) t.release(this);
+            file.close();
+        }
         else if (left < 0) throw new IllegalStateException("description released twice");
     }
 

@@ -35,7 +35,7 @@ import java.util.function.LongSupplier;
  * files: no positions; read and write block per {@link Pipe}, honouring the fid's O_NONBLOCK.
  * FIONREAD answers the bytes waiting. Nothing can be created or removed here (EPERM).
  *
- * <p>Locking: none of its own beyond the atomic inode counter; each pipe's monitor guards it.
+ * <p>Locking: none of its own beyond the atomic inode counter; each pipe's lock guards it.
  */
 public final class PipeFs implements FileServer {
     public static final int FIONREAD = 0x541B;
@@ -119,6 +119,26 @@ public final class PipeFs implements FileServer {
         return data(f).write(buf, off, len, f.nonBlocking(), clock.getAsLong());
     }
 
+    /** The pipe's readiness for this end (O_RDWR: both ends), as Linux's pipe_poll. */
+    @Override public int poll(Fid fid, int events) {
+        PipeFid f = own(fid);
+        f.checkOpen();
+        if (f.dir) return events & OpenFile.POLLIN;
+        return f.pipe.poll(OpenFlags.readable(f.flags()), OpenFlags.writable(f.flags()), events);
+    }
+
+    @Override public boolean watch(Fid fid, Thread waiter) {
+        PipeFid f = own(fid);
+        if (f.dir) return false;
+        f.pipe.watch(waiter, true);
+        return true;
+    }
+
+    @Override public void unwatch(Fid fid, Thread waiter) {
+        PipeFid f = own(fid);
+        if (!f.dir) f.pipe.watch(waiter, false);
+    }
+
     @Override public long ioctl(Fid fid, int request, long arg, OpenFile.UserMemory user) {
         PipeFid f = own(fid);
         f.checkOpen();
@@ -165,9 +185,12 @@ public final class PipeFs implements FileServer {
         PipeFid f = own(fid);
         f.checkLive();
         Pipe p = f.pipe;
-        synchronized (p) {
+        p.lock.lock();
+        try {
             if (f.dir) return new Dir(Dir.S_IFDIR | 0500, p.uid, p.gid, 0, 2, p.ctime, p.ctime, p.ctime, 0, p.ino - 1, dev, 0, 4096);
             return new Dir(p.mode, p.uid, p.gid, 0, 1, p.atime, p.mtime, p.ctime, 0, p.ino, dev, 0, 4096);
+        } finally {
+            p.lock.unlock();
         }
     }
 
@@ -177,7 +200,8 @@ public final class PipeFs implements FileServer {
         if (c.size() != Dir.KEEP) throw new SysError(Errno.EINVAL);
         Pipe p = f.pipe;
         long now = clock.getAsLong();
-        synchronized (p) {
+        p.lock.lock();
+        try {
             if (f.dir) throw new SysError(Errno.EPERM);
             boolean changed = false;
             if (c.mode() != Dir.KEEP_INT) { p.mode = Dir.S_IFIFO | (c.mode() & Dir.PERMS); changed = true; }
@@ -186,6 +210,8 @@ public final class PipeFs implements FileServer {
             if (c.atime() != Dir.KEEP) { p.atime = c.atime() == Dir.NOW ? now : c.atime(); changed = true; }
             if (c.mtime() != Dir.KEEP) { p.mtime = c.mtime() == Dir.NOW ? now : c.mtime(); changed = true; }
             if (changed) p.ctime = now;
+        } finally {
+            p.lock.unlock();
         }
     }
 
