@@ -108,7 +108,7 @@ final class GuestHarness {
      * file for guests killed by SIGSEGV/SIGILL otherwise).
      */
     static Result runQemu(Path program, List<String> args, Path workDir) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("/bin/sh", "-c", "ulimit -c 0; exec \"$@\"", "sh",
+        List<String> cmd = new ArrayList<>(List.of("/bin/sh", "-c", "ulimit -Sc 0; exec \"$@\"", "sh",
                 "qemu-riscv64", "-0", program.toString(), program.toString()));
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
