@@ -54,6 +54,8 @@ class GuestCompareTest {
                 new Case("locks"),
                 new Case("pipes"),
                 new Case("limits"),
+                new Case("execerr"),
+                new Case("badargs"),
                 new Case("forkwait"),
                 new Case("threads", 3),
                 new Case("jobctl"),

@@ -108,8 +108,13 @@ final class GuestHarness {
      * file for guests killed by SIGSEGV/SIGILL otherwise).
      */
     static Result runQemu(Path program, List<String> args, Path workDir) throws Exception {
+        return runQemu(program, args, workDir, null);
+    }
+
+    /** {@link #runQemu(Path, List, Path)} with PATH set to {@code path} (null: the guest's). */
+    static Result runQemu(Path program, List<String> args, Path workDir, String path) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("/bin/sh", "-c", "ulimit -Sc 0; exec \"$@\"", "sh",
-                "qemu-riscv64", "-0", program.toString(), program.toString()));
+                qemuPath(), "-0", program.toString(), program.toString()));
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
         pb.environment().clear();
@@ -117,6 +122,7 @@ final class GuestHarness {
             int eq = kv.indexOf('=');
             pb.environment().put(kv.substring(0, eq), kv.substring(eq + 1));
         }
+        if (path != null) pb.environment().put("PATH", path);
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         Process p = pb.start();
         CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
@@ -127,6 +133,17 @@ final class GuestHarness {
             throw new AssertionError("qemu-riscv64 " + program.getFileName() + " " + args + " did not finish within " + QEMU_TIMEOUT);
         }
         return new Result(p.exitValue(), out.get(), err.get());
+    }
+
+    /** qemu-riscv64 as an absolute path from the host's PATH (runs may replace PATH), or the bare name. */
+    static String qemuPath() {
+        String path = System.getenv("PATH");
+        for (String dir : (path == null ? "/usr/bin:/bin" : path).split(java.io.File.pathSeparator)) {
+            if (dir.isEmpty()) continue;
+            Path p = Path.of(dir, "qemu-riscv64");
+            if (Files.isExecutable(p)) return p.toAbsolutePath().toString();
+        }
+        return "qemu-riscv64";
     }
 
     private static byte[] readAll(InputStream in) {

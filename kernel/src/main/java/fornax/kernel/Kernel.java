@@ -631,9 +631,15 @@ public final class Kernel implements AutoCloseable {
      * returns how many there were.
      */
     public int signalGroup(int pgid, int sig, int senderPid) {
-        List<Process> members = processes.group(pgid);
-        if (sig != 0) for (Process p : members) sendSignal(p, sig, senderPid);
-        return members.size();
+        // Under the process table's lock, where fork adds a child only if its parent has no SIGKILL
+        // pending: a group kill racing a fork then reaches the child, or its parent before it is
+        // added (and the fork fails as the parent dies). Otherwise a fork bomb's children escape
+        // kill(-pgid, SIGKILL).
+        synchronized (processes) {
+            List<Process> members = processes.group(pgid);
+            if (sig != 0) for (Process p : members) sendSignal(p, sig, senderPid);
+            return members.size();
+        }
     }
 
     /**

@@ -59,6 +59,10 @@ public final class ProcessTable {
     public synchronized void add(Process p, Process parent, long limit) {
         if (limit != Process.RLIM_INFINITY && Long.compareUnsigned(tasks(), limit) >= 0)
             throw new SysError(Errno.EAGAIN, "RLIMIT_NPROC");
+        // A parent being killed gets no child: a group SIGKILL is posted under this lock, so a child
+        // added after it would escape it (Linux's fork checks for pending fatal signals the same way).
+        if (parent != null && (parent.hasExited() || (parent.pending() & 1L << (Signals.SIGKILL - 1)) != 0))
+            throw new SysError(Errno.EINTR, "the parent is being killed");
         byPid.put(p.pid(), p);
         created++;
         p.parent = parent;

@@ -81,10 +81,13 @@ final class SysSignal {
         if (pid > 0) return send(c, pid, sig, 0);
         if (pid == -1) {
             int sent = 0;
-            for (Process p : c.kernel().processes().all()) {
-                if (p.pid() == 1 || p == c.process()) continue;
-                if (sig != 0) c.kernel().sendSignal(p, sig, c.process().pid());
-                sent++;
+            // Under the table's lock, as Kernel.signalGroup, so a racing fork cannot escape a kill(-1, SIGKILL).
+            synchronized (c.kernel().processes()) {
+                for (Process p : c.kernel().processes().all()) {
+                    if (p.pid() == 1 || p == c.process()) continue;
+                    if (sig != 0) c.kernel().sendSignal(p, sig, c.process().pid());
+                    sent++;
+                }
             }
             if (sent == 0) throw new SysError(Errno.ESRCH);
             return 0;
