@@ -730,6 +730,9 @@ public final class Kernel implements AutoCloseable {
     /** Processes that exist now. */
     public int processCount() { return running.get(); }
 
+    /** Address spaces that exist now (ASIDs in use). */
+    public int addressSpaces() { return asids.inUse(); }
+
     /** Guest instructions retired on all harts since boot. */
     public long instructionsRetired() {
         long n = 0;

@@ -108,7 +108,8 @@ final class SysFile {
         t.supported(17, "getcwd", SysFile::getcwd);
         t.supported(43, "statfs", (c, a) -> onPath(c, AT_FDCWD, a[0], 0, true,
                 (f, ch) -> copyOut(c, a[1], ch.server().statfs().encode())));
-        t.supported(44, "fstatfs", (c, a) -> onFd(c, (int) a[0], (f, ch) -> copyOut(c, a[1], ch.server().statfs().encode())));
+        t.supported(44, "fstatfs", (c, a) -> onFd(c, (int) a[0], (f, ch) -> copyOut(c, a[1],
+                (ch != null ? ch.server().statfs() : fornax.kernel.vfs.StatFs.anonymous()).encode())));
     }
 
     // ------------------------------------------------------------------ argument helpers
