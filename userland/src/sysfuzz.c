@@ -35,6 +35,9 @@
  * clone/clone3 are allowed with any flags and stacks: the child side of the ecall exits at once
  * (exit, without touching the stack), so a thread on a random stack ends cleanly.
  *
+ * If a host folder is mounted on /mnt/fuzzhost (hostfs), a tree like /tmp/fuzz is made there and
+ * fuzzed too: a third of the workers start with their working directory in it.
+ *
  * Output (stdout, at the end) is a summary; the counts are non-deterministic (timing, signals) and
  * not meant for comparison with qemu. Refuses to run unless uname says Fornax or SYSFUZZ_UNSAFE=1. */
 #define _GNU_SOURCE
@@ -125,12 +128,16 @@ struct stats {
     long progress;            /* calls issued by the current worker (all its threads) */
     long last[7];             /* the worker's latest call: number and arguments (for -v) */
     long ring[16][8];         /* its latest 16 calls: number, arguments, result (for -v) */
+    long bynr[NR_TOP][3];     /* per call: issued, succeeded, EINVAL (for -v) */
     long ok;                  /* calls that returned >= 0 */
     long err[MAXERR];         /* calls that returned -errno, by errno (MAXERR-1: out of range) */
 };
 static struct stats *st;
 
 /* ------------------------------------------------------------------ the worker's world */
+
+/* A host folder (hostfs) mounted here, if the harness gave one: its files are fuzzed too. */
+#define HOST "/mnt/fuzzhost"
 
 static const char *const PATHS[] = {
     "/tmp/fuzz/file", "/tmp/fuzz/dir", "/tmp/fuzz/dir/sub", "/tmp/fuzz/new", "/tmp/fuzz/link",
@@ -140,6 +147,8 @@ static const char *const PATHS[] = {
     "/proc/self/status", "/proc/self/fd/3", "/proc/self/stat", "/proc", "/dev/null", "/dev/zero",
     "/dev/full", "/dev/urandom", "/proc/self/cwd", "/proc/self/task", "/proc/meminfo", "/proc/stat",
     "/proc/self/root/tmp/fuzz/file", "/proc/self/fd", "/proc/sys/kernel/pid_max", "/proc/self/exe",
+    HOST "/f/file", HOST "/f/dir", HOST "/f/dir/sub", HOST "/f/new", HOST "/f/link", HOST "/f/loop", HOST "/f/out/sub",
+    HOST "/f/dir/../file", HOST "/f/\xff\xfe", HOST "/f/caf\xc3\xa9", HOST, HOST "/f/file/x", HOST "/f/",
 };
 static const char *const EXEC_PATHS[] = {
     "/tmp/fuzz/exe", "/tmp/fuzz/script", "/tmp/fuzz/script2", "/tmp/fuzz/elfbad", "/tmp/fuzz/dir",
@@ -149,6 +158,7 @@ static const char *const EXEC_PATHS[] = {
 #define NEXEC (int)(sizeof(EXEC_PATHS) / sizeof(EXEC_PATHS[0]))
 
 static char longname[400], longpath[5000];
+static int have_host;
 static unsigned char *scratch, *guard, *rodata, *hole;
 static __thread unsigned char *sarea;   /* per thread: argument structures */
 static __thread size_t sarea_off;
@@ -605,7 +615,8 @@ static uint64_t rnd_any(void)
  *   v iovec ptr   n count        t timespec ptr  T itimerspec   c clock id    S sigset ptr
  *   8 sigsetsize  A sigaction    x futex ptr     X futex op     u uid         w small int
  *   q pollfd ptr  r prot         M mmap flags    C clone flags  k clone3 args e sigevent ptr
- *   R rlimit ptr  I ioctl req    L fcntl cmd     E exec path    g stack_t ptr z anything */
+ *   R rlimit ptr  I ioctl req    L fcntl cmd     E exec path    g stack_t ptr z anything
+ *   G page length Y robust len   Q prctl option */
 static const char *const SIG[NR_TOP] = {
     [17] = "pl", [23] = "f", [24] = "ffF", [25] = "fLz", [29] = "fIp", [33] = "dPmz", [34] = "dPm",
     [35] = "dPF", [36] = "PdP", [37] = "dPdPF", [43] = "Pp", [44] = "fp", [45] = "Po", [46] = "fo",
@@ -614,13 +625,13 @@ static const char *const SIG[NR_TOP] = {
     [64] = "fpl", [65] = "fvn", [66] = "fvn", [67] = "fplo", [68] = "fplo", [69] = "fvno", [70] = "fvno",
     [73] = "qntS8", [78] = "dPpl", [79] = "dPpF", [80] = "fp", [81] = "", [82] = "f", [83] = "f",
     [85] = "cF", [86] = "fFTp", [87] = "fp", [88] = "dPtF", [95] = "wipFp", [96] = "p", [98] = "xXztxz",
-    [99] = "pl", [100] = "ipp", [101] = "tp", [102] = "wp", [103] = "wTp", [107] = "cep", [108] = "wp",
+    [99] = "pY", [100] = "ipp", [101] = "tp", [102] = "wp", [103] = "wTp", [107] = "cep", [108] = "wp",
     [109] = "w", [110] = "wFTp", [111] = "w", [113] = "cp", [114] = "cp", [115] = "cFtp", [124] = "",
     [129] = "is", [130] = "is", [131] = "iis", [132] = "gp", [133] = "S8", [134] = "sAp8", [135] = "wSp8",
     [136] = "p8", [139] = "p", [154] = "ii", [155] = "i", [156] = "i", [157] = "", [160] = "p", [163] = "wp",
-    [164] = "wR", [166] = "m", [167] = "wpzzz", [169] = "pp", [172] = "", [173] = "", [174] = "", [175] = "",
-    [176] = "", [177] = "", [178] = "", [179] = "p", [214] = "a", [215] = "al", [216] = "allFa",
-    [220] = "Cpppp", [221] = "Epp", [222] = "alrMfo", [226] = "alr", [227] = "alF", [233] = "alw",
+    [164] = "wR", [166] = "m", [167] = "Qpzzz", [169] = "pp", [172] = "", [173] = "", [174] = "", [175] = "",
+    [176] = "", [177] = "", [178] = "", [179] = "p", [214] = "a", [215] = "aG", [216] = "aGGFa",
+    [220] = "Cpppp", [221] = "Epp", [222] = "aGrMfo", [226] = "aGr", [227] = "aGF", [233] = "aGw",
     [258] = "pnnpF", [259] = "aaF", [260] = "ipFp", [261] = "iwRp", [267] = "f", [276] = "dPdPF",
     [278] = "plF", [291] = "dPFzp", [293] = "plFz", [435] = "kl", [436] = "ffF", [439] = "dPmF",
     [281] = "dEppF",
@@ -658,16 +669,49 @@ static long rnd_nr(void)
     return nr;
 }
 
-static uint64_t gen(char k)
+/* The flag bits each call knows (Linux's), so that 'F' arguments are often valid combinations and
+ * the calls get past their flag check; the rest of the time they are any bits. */
+#define AT_NOFOLLOW 0x100
+#define AT_EMPTY 0x1000
+static const uint64_t FLAGBITS[NR_TOP][6] = {
+    [24] = {O_CLOEXEC}, [35] = {AT_REMOVEDIR}, [37] = {AT_SYMLINK_FOLLOW, AT_EMPTY},
+    [53] = {AT_NOFOLLOW}, [54] = {AT_NOFOLLOW, AT_EMPTY}, [59] = {O_CLOEXEC, O_NONBLOCK, O_DIRECT},
+    [79] = {AT_NOFOLLOW, AT_EMPTY, 0x800}, [85] = {O_CLOEXEC, O_NONBLOCK}, [86] = {1, 2},
+    [88] = {AT_NOFOLLOW, AT_EMPTY}, [95] = {WNOHANG, WSTOPPED, WEXITED, WCONTINUED, WNOWAIT, 0x40000000},
+    [110] = {1}, [115] = {1}, [216] = {1, 2, 4}, [227] = {MS_ASYNC, MS_INVALIDATE, MS_SYNC},
+    [260] = {WNOHANG, WUNTRACED, WCONTINUED, 0x40000000}, [276] = {1, 2, 4}, [278] = {1, 2, 4},
+    [291] = {AT_NOFOLLOW, AT_EMPTY, 0x2000, 0x4000}, [436] = {2, 4}, [439] = {AT_EACCESS, AT_NOFOLLOW, AT_EMPTY},
+    [258] = {1}, [259] = {1}, [48] = {AT_EACCESS, AT_NOFOLLOW}, [56] = {0}, [135] = {0},
+};
+
+static uint64_t rnd_known_flags(long nr)
+{
+    const uint64_t *bits = nr >= 0 && nr < NR_TOP ? FLAGBITS[nr] : NULL;
+    if (!bits || !bits[0] || pct() < 30) return rnd_flags();
+    uint64_t f = 0;
+    for (int i = 0; i < 6 && bits[i]; i++) if (rnd() % 2) f |= bits[i];
+    return f;
+}
+
+/* A length in pages (for the mapping calls), or any length. */
+static uint64_t rnd_pages(void)
+{
+    return pct() < 60 ? PAGE * (1 + rnd() % 16) : rnd_len();
+}
+
+static uint64_t gen(char k, long nr)
 {
     if (k != 'E' && pct() < 8) return rnd_any();   /* any call may get any argument */
     switch (k) {
+    case 'F': return rnd_known_flags(nr);
+    case 'G': return rnd_pages();
+    case 'Y': return pct() < 85 ? 24 : rnd_len();   /* sizeof(struct robust_list_head) */
+    case 'Q': { static const uint64_t o[] = {15, 16, 1, 2, 4, 8, 22, 23, 36, 37, 38, 39}; return pct() < 80 ? PICK(o) : rnd_small(); }
     case 'f': return rnd_fd();
     case 'd': return rnd_dirfd();
     case 'p': return rnd_ptr();
     case 'l': return rnd_len();
     case 'o': return rnd_off();
-    case 'F': return rnd_flags();
     case 'O': return rnd_oflags();
     case 'm': return rnd_mode();
     case 'P': return rnd_path();
@@ -795,7 +839,7 @@ static void fuzz_one(void)
     long nr = rnd_nr();
     const char *sig = nr >= 0 && nr < NR_TOP ? SIG[nr] : NULL;
     uint64_t a[6];
-    for (int k = 0; k < 6; k++) a[k] = sig && sig[k] ? gen(sig[k]) : rnd_any();
+    for (int k = 0; k < 6; k++) a[k] = sig && sig[k] ? gen(sig[k], nr) : rnd_any();
     sanitize(nr, a);
     long n = __atomic_add_fetch(&st->progress, 1, __ATOMIC_RELAXED);
     st->last[0] = nr;
@@ -809,6 +853,11 @@ static void fuzz_one(void)
     else if (nr == SYS_rt_sigreturn) r = sys_sigreturn_at(pct() < 50 ? (long)scratch + (long)(rnd() % SCRATCH & ~15UL) : (long)a[0]);
     else r = sys6(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
     ring[7] = r;
+    if (nr >= 0 && nr < NR_TOP) {
+        __atomic_add_fetch(&st->bynr[nr][0], 1, __ATOMIC_RELAXED);
+        if (r >= 0 || r < -4095) __atomic_add_fetch(&st->bynr[nr][1], 1, __ATOMIC_RELAXED);
+        if (r == -EINVAL) __atomic_add_fetch(&st->bynr[nr][2], 1, __ATOMIC_RELAXED);
+    }
     /* Calls that may have disarmed the watchdog: it is repaired at once (the call itself was made). */
     if (nr == SYS_setitimer || nr == SYS_rt_sigprocmask || (nr == SYS_rt_sigaction && a[0] == SIGALRM))
         arm_watchdog();
@@ -860,9 +909,9 @@ static void worker(uint64_t seed, long calls)
     rs = seed ? seed : 1;
     for (int i = 0; i < 20; i++) rnd();
     self = getpid();
-    setpgid(0, 0);
+    if (rnd() % 2) setsid(); else setpgid(0, 0);   /* its own session or group: job control stays inside */
     signal(SIGPIPE, SIG_IGN);
-    chdir("/tmp/fuzz");
+    chdir(have_host && rnd() % 3 == 0 ? HOST "/f" : "/tmp/fuzz");
 
     /* Standard streams on /dev/null: random writes stay out of the output. */
     int null = open("/dev/null", O_RDWR);
@@ -887,6 +936,10 @@ static void worker(uint64_t seed, long calls)
                                         "/dev/urandom", "/proc/self/maps", "/proc/self/stat", "/", "/proc"};
     for (unsigned i = 0; i < sizeof opens / sizeof opens[0]; i++) add_fd(open(opens[i], i == 0 ? O_RDWR : O_RDONLY));
     add_fd(open("/tmp/fuzz/file", O_PATH));
+    if (have_host) {
+        add_fd(open(HOST "/f/file", O_RDWR));
+        add_fd(open(HOST "/f/dir", O_RDONLY));
+    }
     add_fd(open("/tmp/fuzz/new", O_RDWR | O_CREAT | O_APPEND, 0600));
     if (pipe(p) == 0) { add_fd(p[0]); add_fd(p[1]); }
     if (pipe2(p, O_NONBLOCK) == 0) { add_fd(p[0]); add_fd(p[1]); }
@@ -970,10 +1023,21 @@ static void fixture(void)
     symlink("file", "/tmp/fuzz/link");
     symlink("loop", "/tmp/fuzz/loop");
     symlink("/nonexistent/target", "/tmp/fuzz/dangling");
+    if (have_host) {   /* the same on the host folder (names a worker left that the guest cannot spell stay) */
+        chmod(HOST, 0755);
+        remove_tree(HOST "/f");
+        mkdir(HOST "/f", 0755);
+        write_file(HOST "/f/file", data, sizeof data, 0644);
+        mkdir(HOST "/f/dir", 0755);
+        mkdir(HOST "/f/dir/sub", 0755);
+        symlink("file", HOST "/f/link");
+        symlink("loop", HOST "/f/loop");
+        symlink("/tmp/fuzz/dir", HOST "/f/out");
+    }
 }
 
 /* Names in dir that were not there at the start; a worker whose cwd wandered may create them. */
-static char *initial[2][64];
+static char *initial[3][64];
 static void snapshot(int i, const char *dir)
 {
     DIR *d = opendir(dir);
@@ -1031,14 +1095,18 @@ int main(int argc, char **argv)
     memcpy(longname, "/tmp/fuzz/", 10);
     for (size_t i = 0; i < sizeof longpath - 1; i++) longpath[i] = i % 8 == 0 ? '/' : 'p';
 
-    /* Between PROT_NONE pages: a worker's long read into the mapping next door stops there. */
+    /* Between PROT_NONE pages, so a worker's long read into the mapping next door stops there, and
+     * away from the mmap area where the workers' random addresses often land (a hint, not fixed). */
     size_t stlen = (sizeof *st + PAGE - 1) & ~(PAGE - 1);
-    unsigned char *stmap = mmap(NULL, stlen + 2 * PAGE, PROT_NONE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    unsigned char *stmap = mmap((void *)0x3000000000UL, stlen + 2 * PAGE, PROT_NONE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (stmap == MAP_FAILED || mprotect(stmap + PAGE, stlen, PROT_READ | PROT_WRITE) != 0) { perror("mmap"); return 2; }
     st = (struct stats *)(stmap + PAGE);
     parent = getpid();
+    struct stat hs;
+    have_host = stat(HOST, &hs) == 0 && S_ISDIR(hs.st_mode);
     snapshot(0, "/");
     snapshot(1, "/tmp");
+    if (have_host) snapshot(2, HOST);
 
     long done = 0, workers = 0, exited = 0, stalled = 0, continued = 0, orphans = 0, signalled = 0;
     long bysig[65] = {0};
@@ -1114,8 +1182,13 @@ int main(int argc, char **argv)
         nanosleep(&ts, NULL);
     }
     remove_tree("/tmp/fuzz");
+    if (have_host) remove_tree(HOST "/f");
     clean_strays(0, "/");
     clean_strays(1, "/tmp");
+    if (have_host) {
+        clean_strays(2, HOST);
+        chmod(HOST, 0755);
+    }
 
     printf("sysfuzz: seed %llu: %ld calls in %ld workers\n", (unsigned long long)seed, done, workers);
     printf("workers: %ld exited, %ld killed by signals, %ld stalled (killed by the watchdog), %ld stopped and continued, %ld stray children reaped\n",
@@ -1128,6 +1201,14 @@ int main(int argc, char **argv)
         const char *name = e < MAXERR - 1 ? strerrorname_np(e) : "other";
         printf(", %s %ld", name ? name : "?", st->err[e]);
     }
-    printf("\ndone\n");
+    printf("\n");
+    if (verbose) {
+        printf("by call (implemented): nr issued ok EINVAL\n");
+        for (int i = 0; i < nimplemented; i++) {
+            long *b = st->bynr[implemented[i]];
+            printf("  %3ld %6ld %6ld %6ld\n", implemented[i], b[0], b[1], b[2]);
+        }
+    }
+    printf("done\n");
     return 0;
 }

@@ -54,6 +54,7 @@ class GuestCompareTest {
                 new Case("forkwait"),
                 new Case("threads", 3),
                 new Case("jobctl"),
+                new Case("stopcont"),
                 new Case("signals", 128 + 15),
                 new Case("timers"),
                 new Case("exitcode", "0"),

@@ -52,6 +52,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Locking: the kernel object itself is immutable after boot except for the id counters, which
  * are atomic. Lock order (outermost first): Process → AddressSpace → FrameAllocator;
+ * Process.jobLock → ProcessTable → Process;
  * VirtioRandom → VirtioRngDriver → DriverQueue → device → PLIC.
  */
 public final class Kernel implements AutoCloseable {
@@ -542,7 +543,9 @@ public final class Kernel implements AutoCloseable {
         } else if (sig == Signals.SIGCONT) {
             p.discard(STOP_SIGNALS);
             for (Task t : p.tasks()) t.discard(STOP_SIGNALS);
-            if (p.resume()) reportJobState(p, ProcessTable.CONTINUED_STATUS);
+            synchronized (p.jobLock) {
+                if (p.resume()) reportJobState(p, ProcessTable.CONTINUED_STATUS);
+            }
         } else if ((STOP_SIGNALS & bit) != 0) {
             p.discard(SIGCONT_BIT);
             for (Task t : p.tasks()) t.discard(SIGCONT_BIT);
@@ -566,12 +569,14 @@ public final class Kernel implements AutoCloseable {
      * trap loop; the parent hears of it (wait4 WUNTRACED, SIGCHLD).
      */
     public void stopProcess(Process p, int sig) {
-        if (!p.stop(sig)) return;
-        for (Task t : p.tasks()) {
-            Hart h = t.hart;
-            if (h != null) h.interrupt();
+        synchronized (p.jobLock) {   // the stop and its report, in order with a SIGCONT's
+            if (!p.stop(sig)) return;
+            for (Task t : p.tasks()) {
+                Hart h = t.hart;
+                if (h != null) h.interrupt();
+            }
+            reportJobState(p, sig << 8 | 0x7F);
         }
-        reportJobState(p, sig << 8 | 0x7F);
     }
 
     private void reportJobState(Process p, int status) {

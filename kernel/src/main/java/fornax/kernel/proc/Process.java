@@ -38,6 +38,14 @@ public final class Process {
     private final java.util.List<Task> tasks = new java.util.ArrayList<>();
     /** Job control: the signal that stopped the process, 0 while it runs. */
     private int stopSignal;
+    /**
+     * Held across a stop or continue and its report to the parent (Kernel.jobControl and
+     * stopProcess), so that reports arrive in the order of the changes: without it a SIGCONT's
+     * "continued" could overwrite the report of a stop that came right after, and the parent's
+     * wait(WUNTRACED) would never hear of the stop (Linux does both under the siglock). Lock
+     * order: jobLock → ProcessTable → Process.
+     */
+    public final Object jobLock = new Object();
     /** Every task has ended and the resources are released (runInit waits for it). */
     private boolean retired;
     // guarded by the ProcessTable lock

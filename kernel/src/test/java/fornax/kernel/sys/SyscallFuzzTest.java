@@ -22,13 +22,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The random syscall fuzzer (userland/src/sysfuzz.c) against the kernel: workers issue random
- * calls with random arguments from the whole riscv64 table, from one or three threads, and die of
- * signals as they will. Afterwards the kernel must show no trace of it:
+ * calls with random arguments from the whole riscv64 table, from one or three threads, on tmpfs,
+ * procfs, devfs, pipes, timerfds and a hostfs folder, and die of signals as they will. Afterwards the kernel must show no trace of it:
  *
  * <ul>
  *   <li>no Java exception other than SysError reached the syscall boundary ("internal error",
@@ -48,15 +51,22 @@ class SyscallFuzzTest {
     /** A hang detector, not a speed limit: a run takes a small fraction of this. */
     private static final long HANG_MINUTES = 10;
 
+    @TempDir Path host;
+
+    /** Seeds 1 and 2, or those of {@code -Dfornax.sysfuzz.seeds=a,b,...}. */
+    static LongStream seeds() {
+        String s = System.getProperty("fornax.sysfuzz.seeds", "1,2");
+        return Stream.of(s.split(",")).map(String::strip).mapToLong(Long::parseLong);
+    }
+
     @ParameterizedTest(name = "seed {0}")
-    @ValueSource(longs = {1, 2})
+    @MethodSource("seeds")
     void randomSyscallsLeaveNoKernelErrorHangOrLeak(long seed) throws Exception {
-        String seeds = System.getProperty("fornax.sysfuzz.seeds");
-        if (seeds != null && !List.of(seeds.split(",")).contains(Long.toString(seed))) return;
         Path bin = TestSupport.requireBinary("sysfuzz");
         ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
         Kernel kernel = Kernel.boot(new KernelConfig(2, 128L << 20, InputStream.nullInputStream(), out, err));
         try {
+            kernel.mountHost(host, "/mnt/fuzzhost", false);   // hostfs is fuzzed too
             FrameAllocator.Stats before = kernel.frames().stats();
             CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> {
                 try {
