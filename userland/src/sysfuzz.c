@@ -17,8 +17,10 @@
  * call that legitimately blocks (read of an empty pipe, futex wait, ppoll without timeout) ends in
  * EINTR; every 32 calls it repairs the watchdog (handler, mask, timer) in case a random call undid it.
  * The parent watches a progress counter the worker keeps in a shared page: a stopped worker is sent
- * SIGCONT; one that makes no progress for 2 s is killed and counted as "stalled". A kernel that cannot
- * kill it (a deadlock) hangs the parent, which the test harness detects.
+ * SIGCONT; one that makes no progress for 2 s (and 400 polls) is killed and counted as "stalled",
+ * with its state and latest calls printed: the known ways a worker can block legitimately are
+ * defused above, so a stall is most likely a lost wake-up in the kernel. A kernel that cannot kill
+ * it (a deadlock) hangs the parent, which the test harness detects.
  *
  * Exclusions (what would legitimately end the run or harm the host when run under qemu-riscv64 as
  * root, not what the kernel might fail at):
@@ -166,6 +168,7 @@ static long fds[32];
 static int nfds;
 static long maps[8];
 static long children[8];
+static long tids[2];   /* the worker's helper threads, if any */
 static pid_t self, parent;
 
 /* Bump allocation of argument structures, reset before each call. */
@@ -312,7 +315,8 @@ static uint64_t rnd_pid(void)
     unsigned r = pct();
     if (r < 15) return 0;
     if (r < 25) return -1UL;
-    if (r < 45) return self;
+    if (r < 38) return self;
+    if (r < 45) { long t = tids[rnd() % 2]; return t ? t : self; }
     if (r < 60 && children[rnd() % 8]) return children[rnd() % 8];
     if (r < 75) return rnd() % 200;
     if (r < 80) return -(long)self;
@@ -781,7 +785,11 @@ static void sanitize(long nr, uint64_t *a)
             && a[0] >= 0x10000 && a[0] < (1ULL << 38) && a[0] != (uint64_t)hole) a[0] = (uint64_t)salloc(8), *(uint64_t *)a[0] = rnd();
         spare_alarm(a[0]);
         break;
-    case SYS_ppoll: case SYS_pselect6: spare_alarm(a[3]); break;
+    case SYS_ppoll: case SYS_pselect6:   /* the mask in force while it waits: as for rt_sigsuspend */
+        if (a[3] && !inside(a[3], scratch, SCRATCH) && !inside(a[3], sarea, SAREA) && !inside(a[3], guard, 2 * PAGE)
+            && a[3] >= 0x10000 && a[3] < (1ULL << 38) && a[3] != (uint64_t)hole) a[3] = (uint64_t)salloc(8), *(uint64_t *)a[3] = rnd();
+        spare_alarm(a[3]);
+        break;
     case SYS_rt_sigprocmask: spare_alarm(a[1]); break;
     case SYS_kill: case SYS_tkill: case SYS_rt_sigqueueinfo:
         if (harms_parent((long)a[0])) a[0] = self;
@@ -889,6 +897,7 @@ static void *helper(void *arg)
     rs = (uint64_t)(uintptr_t)arg * 0x9E3779B97F4A7C15ULL | 1;
     sarea = mmap(NULL, SAREA, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (sarea == MAP_FAILED) return NULL;
+    if (!__sync_bool_compare_and_swap(&tids[0], 0, gettid())) tids[1] = gettid();
     struct sigevent ev;
     memset(&ev, 0, sizeof ev);
     ev.sigev_notify = SIGEV_THREAD_ID;
@@ -1123,7 +1132,7 @@ int main(int argc, char **argv)
         if (pid < 0) { printf("sysfuzz: fork: %s\n", strerror(errno)); return 1; }
         if (pid == 0) worker(wseed, n);
         workers++;
-        long last = -1;
+        long last = -1, polls = 0;
         long long since = now_ns();
         int status;
         for (;;) {
@@ -1134,9 +1143,11 @@ int main(int argc, char **argv)
             struct timespec ts = {0, 5000000};
             nanosleep(&ts, NULL);
             long now = __atomic_load_n(&st->progress, __ATOMIC_RELAXED);
-            if (now != last) { last = now; since = now_ns(); }
-            else if (now_ns() - since > STALL_NS) {
-                if (verbose) {   /* what it was doing: state and syscall, as /proc tells */
+            /* Stalled: no progress for STALL_NS and for as many polls (a host that starves the
+             * whole machine slows the polls too, so it does not look like a stall). */
+            if (now != last) { last = now; since = now_ns(); polls = 0; }
+            else if (++polls > STALL_NS / 5000000 && now_ns() - since > STALL_NS) {
+                {   /* what it was doing: state and syscall, as /proc tells, and its latest calls */
                     char path[64], line[512] = "";
                     snprintf(path, sizeof path, "/proc/%d/stat", pid);
                     int fd = open(path, O_RDONLY);
@@ -1154,6 +1165,7 @@ int main(int argc, char **argv)
                 if (verbose) printf("worker %ld killed at call %ld\n", workers, st->progress);
                 stalled++;
                 since = now_ns();
+                polls = 0;
             }
         }
         if (WIFEXITED(status)) exited++;

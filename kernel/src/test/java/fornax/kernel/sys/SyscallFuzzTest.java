@@ -38,6 +38,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  *       logged by {@link SyscallTable#dispatch}) and none escaped a task ("kernel error");
  *   <li>the run ended: a deadlock hangs it, and the bound below (far above the run's length) turns
  *       the hang into a failure with a thread dump of the kernel's (virtual) threads;
+ *   <li>no worker stalled: the fuzzer defuses every legitimate way for a worker to block for good
+ *       (its watchdog timer, masks that would block it), so one that stops making progress is
+ *       waiting for a wake-up the kernel lost (as a stop report once was);
  *   <li>every frame is free again, no process or address space is left, no timer is armed and no
  *       one waits on a futex.
  * </ul>
@@ -98,6 +101,10 @@ class SyscallFuzzTest {
             Matcher m = Pattern.compile("(\\d+) calls in (\\d+) workers").matcher(stdout);
             assertTrue(m.find() && Long.parseLong(m.group(1)) >= CALLS, () -> "the run made its calls: " + stdout);
             assertTrue(stdout.endsWith("done\n"), stdout);
+            // A worker that made no progress for seconds, with every legitimate way of blocking
+            // defused by the fuzzer: a lost wake-up (the fuzzer printed its state and last calls).
+            Matcher stalls = Pattern.compile("(\\d+) stalled").matcher(stdout);
+            assertTrue(stalls.find() && stalls.group(1).equals("0"), () -> "stalled workers: " + stdout);
 
             assertEquals(0, kernel.processCount(), "processes left running");
             assertEquals(List.of(), kernel.processes().all().stream().map(p -> p.pid()).toList(), "process table");
