@@ -35,7 +35,8 @@
  *     process_vm_readv/writev, process_madvise, process_mrelease, pidfd_send_signal, pidfd_getfd
  *     and the new mount API (open_tree..fspick, mount_setattr): host-wide effects under qemu.
  * clone/clone3 are allowed with any flags and stacks: the child side of the ecall exits at once
- * (exit, without touching the stack), so a thread on a random stack ends cleanly.
+ * (exit, without touching the stack), so a thread on a random stack ends cleanly; only a plain fork
+ * child (no CLONE_VM, the caller's stack) goes on, making 50 random calls of its own.
  *
  * If a host folder is mounted on /mnt/fuzzhost (hostfs), a tree like /tmp/fuzz is made there and
  * fuzzed too: a third of the workers start with their working directory in it.
@@ -79,18 +80,21 @@ static long sys6(long n, long a, long b, long c, long d, long e, long f)
     return a0;
 }
 
-/* clone/clone3: the child (a0 == 0) exits at once without touching memory, whatever its stack. */
-static long sys_clone(long n, long a, long b, long c, long d, long e, long f)
+/* clone/clone3: the child (a0 == 0) exits at once without touching memory, whatever its stack,
+ * unless keep says it is a plain fork on the caller's stack (a copy of the memory, a stack that
+ * works): then it returns 0 like fork and fuzzes a little on its own. */
+static long sys_clone(long n, long a, long b, long c, long d, long e, long f, long keep)
 {
     register long a0 asm("a0") = a, a1 asm("a1") = b, a2 asm("a2") = c, a3 asm("a3") = d,
-                  a4 asm("a4") = e, a5 asm("a5") = f, a7 asm("a7") = n;
+                  a4 asm("a4") = e, a5 asm("a5") = f, a7 asm("a7") = n, t2 asm("t2") = keep;
     asm volatile("ecall\n\t"
                  "bnez a0, 1f\n\t"
+                 "bnez t2, 1f\n\t"
                  "li a7, 93\n\t"
                  "li a0, 0\n\t"
                  "ecall\n"
                  "1:"
-                 : "+r"(a0), "+r"(a7) : "r"(a1), "r"(a2), "r"(a3), "r"(a4), "r"(a5) : "memory");
+                 : "+r"(a0), "+r"(a7) : "r"(a1), "r"(a2), "r"(a3), "r"(a4), "r"(a5), "r"(t2) : "memory");
     return a0;
 }
 
@@ -840,6 +844,22 @@ static void arm_watchdog(void)
     setitimer(ITIMER_REAL, &it, NULL);
 }
 
+static void fuzz_one(void);
+static void arm_watchdog(void);
+
+/* A worker's fork child: a few random calls of its own (concurrently with the worker: pipes,
+ * signals, waits and groups shared between them), then exit. */
+static void forked_child(void)
+{
+    self = getpid();
+    arm_watchdog();
+    for (int i = 0; i < 50; i++) {
+        if (i % 32 == 31) arm_watchdog();
+        fuzz_one();
+    }
+    _exit(0);
+}
+
 /* One random call. */
 static void fuzz_one(void)
 {
@@ -857,7 +877,14 @@ static void fuzz_one(void)
     memcpy(&ring[1], a, sizeof a);
     ring[7] = -99999;
     long r;
-    if (nr == SYS_clone || nr == SYS_clone3) r = sys_clone(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
+    if (nr == SYS_clone || nr == SYS_clone3) {
+        /* A child may run C code only as a plain fork: its own copy of memory, the same stack. */
+        uint64_t flags = nr == SYS_clone ? a[0] : inside(a[0], sarea, SAREA) ? *(uint64_t *)a[0] : CLONE_VM;
+        uint64_t stack = nr == SYS_clone ? a[1] : inside(a[0], sarea, SAREA) ? ((uint64_t *)a[0])[5] : 1;
+        long keep = !(flags & (CLONE_VM | CLONE_VFORK | CLONE_THREAD | CLONE_SETTLS)) && stack == 0;
+        r = sys_clone(nr, a[0], a[1], a[2], a[3], a[4], a[5], keep);
+        if (r == 0) forked_child();
+    }
     else if (nr == SYS_rt_sigreturn) r = sys_sigreturn_at(pct() < 50 ? (long)scratch + (long)(rnd() % SCRATCH & ~15UL) : (long)a[0]);
     else r = sys6(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
     ring[7] = r;

@@ -55,6 +55,7 @@ class GuestCompareTest {
                 new Case("threads", 3),
                 new Case("jobctl"),
                 new Case("stopcont"),
+                new Case("altstack"),
                 new Case("signals", 128 + 15),
                 new Case("timers"),
                 new Case("exitcode", "0"),
