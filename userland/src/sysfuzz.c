@@ -1206,17 +1206,44 @@ int main(int argc, char **argv)
                    st->last[3], st->last[4], st->last[5], st->last[6]);
         }
         done += made < 1 ? 1 : made > n ? n : made;
-        while (waitpid(-1, &status, WNOHANG) > 0) orphans++;
-        /* Stray clone children end at once; collect the rest before the next worker. */
+        /* The worker's children are ours now (we are init): collect those that ended, continue
+         * the stopped ones (a fork child may stop itself; nobody else would continue it). */
+        pid_t o;
+        while ((o = waitpid(-1, &status, WNOHANG | WUNTRACED)) > 0) {
+            if (WIFSTOPPED(status)) { kill(o, SIGCONT); continued++; }
+            else orphans++;
+        }
     }
-    /* Every child that remains has been told to exit at birth: wait for them. */
+    /* Every child that remains ends soon (after 50 calls at most, or at once): wait for them, and
+     * kill any that make no end, as stalled, after saying what it was doing. */
     long long t0 = now_ns();
-    for (;;) {
+    for (long polls = 0;; polls++) {
         int status;
-        pid_t r = waitpid(-1, &status, WNOHANG);
+        pid_t r = waitpid(-1, &status, WNOHANG | WUNTRACED);
+        if (r > 0 && WIFSTOPPED(status)) { kill(r, SIGCONT); continued++; continue; }
         if (r > 0) { orphans++; continue; }
         if (r < 0) break;
-        if (now_ns() - t0 > STALL_NS) { printf("sysfuzz: children left after the run\n"); return 1; }
+        if (polls > STALL_NS / 5000000 && now_ns() - t0 > STALL_NS) {
+            DIR *d = opendir("/proc");
+            struct dirent *e;
+            while (d && (e = readdir(d)) != NULL) {
+                char path[300], line[512];
+                snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+                int fd = open(path, O_RDONLY), ppid = 0;
+                if (fd < 0) continue;
+                ssize_t k = read(fd, line, sizeof line - 1);
+                close(fd);
+                line[k > 0 ? k : 0] = 0;
+                char *rp = strrchr(line, ')');
+                if (!rp || sscanf(rp + 2, "%*c %d", &ppid) != 1 || ppid != parent) continue;
+                printf("child left after the run, stalled: %s", line);
+                kill(atoi(e->d_name), SIGKILL);
+                stalled++;
+            }
+            if (d) closedir(d);
+            t0 = now_ns();
+            polls = 0;
+        }
         struct timespec ts = {0, 5000000};
         nanosleep(&ts, NULL);
     }

@@ -56,6 +56,7 @@ class GuestCompareTest {
                 new Case("jobctl"),
                 new Case("stopcont"),
                 new Case("altstack"),
+                new Case("orphan"),
                 new Case("signals", 128 + 15),
                 new Case("timers"),
                 new Case("exitcode", "0"),

@@ -707,6 +707,7 @@ public final class Kernel implements AutoCloseable {
         running.decrementAndGet();
         accounting.processEnded();
         fornax.kernel.proc.ControllingTerminal tty = p.controllingTerminal();
+        List<Integer> links = processes.groupsLinkedBy(p);
         Process parent = processes.exited(p, Signals.SIGCHLD);
         if (tty != null && p.sid() == p.pid()) {
             processes.dropControllingTerminal(p.sid());
@@ -714,6 +715,13 @@ public final class Kernel implements AutoCloseable {
         }
         p.markRetired();
         if (parent != null) wake(parent, null, Signals.SIGCHLD);
+        // POSIX (Linux's kill_orphaned_pgrp): a group this exit leaves orphaned that has a stopped
+        // member gets SIGHUP and SIGCONT, or nothing could ever continue it.
+        for (int pgid : links) {
+            if (!processes.isOrphanedGroup(pgid) || processes.group(pgid).stream().noneMatch(Process::isStopped)) continue;
+            signalGroup(pgid, Signals.SIGHUP, 0);
+            signalGroup(pgid, Signals.SIGCONT, 0);
+        }
     }
 
     /** The futex wait queues. */
