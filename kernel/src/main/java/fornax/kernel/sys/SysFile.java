@@ -436,8 +436,9 @@ final class SysFile {
     private static long mknodat(SyscallContext c, long[] a) {
         int mode = (int) a[2];
         int type = mode & Dir.S_IFMT;
-        if (type == Dir.S_IFDIR || (type != 0 && type != Dir.S_IFREG && type != Dir.S_IFIFO && type != Dir.S_IFCHR
-                && type != Dir.S_IFBLK && type != Dir.S_IFSOCK)) throw new SysError(Errno.EINVAL);
+        if (type != 0 && type != Dir.S_IFREG && type != Dir.S_IFIFO && type != Dir.S_IFCHR && type != Dir.S_IFBLK
+                && type != Dir.S_IFSOCK && type != Dir.S_IFDIR) throw new SysError(Errno.EINVAL, "bad file type");
+        if (type == Dir.S_IFDIR) throw new SysError(Errno.EPERM, "mknod of a directory");   // may_mknod
         String p = path(c, a[1]);
         if (type != 0 && type != Dir.S_IFREG) throw new SysError(Errno.EPERM, "only regular files can be made");
         return at(c, a[0], p, (fs, at, path) -> {

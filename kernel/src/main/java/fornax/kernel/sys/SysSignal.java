@@ -71,8 +71,9 @@ final class SysSignal {
     }
 
     private static long rtSigpending(SyscallContext c, long[] a) {
-        if (a[1] != 8) throw new SysError(Errno.EINVAL);
-        c.memory().copyOut(a[0], sigset(c.task().allPending() & c.task().signalMask), 0, 8);
+        // Linux copies sigsetsize bytes of the set: a smaller size is fine, a larger one EINVAL.
+        if (Long.compareUnsigned(a[1], 8) > 0) throw new SysError(Errno.EINVAL);
+        c.memory().copyOut(a[0], sigset(c.task().allPending() & c.task().signalMask), 0, (int) a[1]);
         return 0;
     }
 
