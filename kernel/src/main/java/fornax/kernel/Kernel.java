@@ -55,6 +55,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Locking: the kernel object itself is immutable after boot except for the id counters, which
  * are atomic. Lock order (outermost first): Process → AddressSpace → FrameAllocator;
+ * ProcessTable → Process (job-control changes and their reports happen under the table lock);
  * VirtioRandom → VirtioRngDriver → DriverQueue → device → PLIC.
  */
 public final class Kernel implements AutoCloseable {
@@ -755,6 +756,7 @@ public final class Kernel implements AutoCloseable {
         running.decrementAndGet();
         accounting.processEnded();
         fornax.kernel.proc.ControllingTerminal tty = p.controllingTerminal();
+        List<Integer> links = processes.groupsLinkedBy(p);
         Process parent = processes.exited(p, Signals.SIGCHLD);
         if (tty != null && p.sid() == p.pid()) {
             processes.dropControllingTerminal(p.sid());
@@ -762,6 +764,13 @@ public final class Kernel implements AutoCloseable {
         }
         p.markRetired();
         if (parent != null) wake(parent, null, Signals.SIGCHLD);
+        // POSIX (Linux's kill_orphaned_pgrp): a group this exit leaves orphaned that has a stopped
+        // member gets SIGHUP and SIGCONT, or nothing could ever continue it.
+        for (int pgid : links) {
+            if (!processes.isOrphanedGroup(pgid) || processes.group(pgid).stream().noneMatch(Process::isStopped)) continue;
+            signalGroup(pgid, Signals.SIGHUP, 0);
+            signalGroup(pgid, Signals.SIGCONT, 0);
+        }
     }
 
     /** The futex wait queues. */
@@ -785,6 +794,9 @@ public final class Kernel implements AutoCloseable {
 
     /** Processes that exist now. */
     public int processCount() { return running.get(); }
+
+    /** Address spaces that exist now (ASIDs in use). */
+    public int addressSpaces() { return asids.inUse(); }
 
     /** Guest instructions retired on all harts since boot. */
     public long instructionsRetired() {

@@ -86,7 +86,8 @@ public final class ProcessTable {
      * the group must be the target's own pid or an existing group of that session (EPERM).
      */
     public synchronized void setpgid(Process caller, int pid, int pgid) {
-        if (pgid < 0) throw new SysError(Errno.EINVAL);
+        // Linux's order: pgid 0 means pid (0 meaning the caller), and only then is a negative one EINVAL.
+        if ((pgid == 0 ? (pid == 0 ? caller.pid() : pid) : pgid) < 0) throw new SysError(Errno.EINVAL);
         Process target = pid == 0 ? caller : byPid.get(pid);
         if (target == null || target.zombie || (target != caller && target.parent != caller))
             throw new SysError(Errno.ESRCH);
@@ -137,6 +138,20 @@ public final class ProcessTable {
             if (parent != null && parent.pid() != 1 && parent.pgid != pgid && parent.sid == q.sid) return false;
         }
         return true;
+    }
+
+    /**
+     * The process groups {@code p} keeps from being orphaned, which its exit may orphan: its own,
+     * if its parent is in another group of the same session, and those of its children in another
+     * group of its session (Linux's exit_notify checks the same two). Called before it exits.
+     */
+    public synchronized List<Integer> groupsLinkedBy(Process p) {
+        List<Integer> out = new ArrayList<>();
+        Process parent = p.parent;
+        if (parent != null && parent.pgid != p.pgid && parent.sid == p.sid) out.add(p.pgid);
+        for (Process c : p.children)
+            if (!c.zombie && c.pgid != p.pgid && c.sid == p.sid && !out.contains(c.pgid)) out.add(c.pgid);
+        return out;
     }
 
     /** execve happened in {@code p} (its parent may no longer move it to another group). */

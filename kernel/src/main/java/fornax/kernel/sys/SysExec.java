@@ -43,9 +43,15 @@ public final class SysExec {
 
     private static long execve(SyscallContext c, long[] a) {
         String path = SysFile.path(c, a[0]);
-        List<String> argv = strings(c, a[1]);
-        List<String> envp = strings(c, a[2]);
         Process p = c.process();
+        List<String> argv, envp;
+        try {
+            argv = strings(c, a[1]);
+            envp = strings(c, a[2]);
+        } catch (SysError e) {
+            checkExecutable(p, path);   // Linux opens the file first: its ENOENT or EACCES wins over EFAULT
+            throw e;
+        }
         Prepared image = prepare(c.kernel(), p, path, argv, envp);
 
         // Point of no return. Other threads end first (de_thread); the caller carries on as the
@@ -137,6 +143,18 @@ public final class SysExec {
             kernel.releaseAddressSpace(as);
             if (e instanceof SysError se) throw se;
             throw new SysError(Errno.ENOMEM, e.getMessage());
+        }
+    }
+
+    /** What {@link #readExecutable} checks before reading: the file exists, is regular and executable. */
+    private static void checkExecutable(Process p, String path) {
+        ChanFile f = Vfs.open(p.fs(), null, path, OpenFlags.O_RDONLY, 0);
+        try {
+            var dir = f.dir();
+            if ((dir.mode() & 0170000) != 0100000) throw new SysError(Errno.EACCES, "not a regular file");
+            if ((dir.mode() & 0111) == 0) throw new SysError(Errno.EACCES, "no execute permission");
+        } finally {
+            f.close();
         }
     }
 

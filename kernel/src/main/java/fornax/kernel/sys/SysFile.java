@@ -107,7 +107,8 @@ final class SysFile {
         t.supported(17, "getcwd", SysFile::getcwd);
         t.supported(43, "statfs", (c, a) -> onPath(c, AT_FDCWD, a[0], 0, true,
                 (f, ch) -> copyOut(c, a[1], ch.server().statfs().encode())));
-        t.supported(44, "fstatfs", (c, a) -> onFd(c, (int) a[0], (f, ch) -> copyOut(c, a[1], ch.server().statfs().encode())));
+        t.supported(44, "fstatfs", (c, a) -> onFd(c, (int) a[0], (f, ch) -> copyOut(c, a[1],
+                (ch != null ? ch.server().statfs() : fornax.kernel.vfs.StatFs.anonymous()).encode())));
     }
 
     // ------------------------------------------------------------------ argument helpers
@@ -417,8 +418,9 @@ final class SysFile {
     private static long mknodat(SyscallContext c, long[] a) {
         int mode = (int) a[2];
         int type = mode & Dir.S_IFMT;
-        if (type == Dir.S_IFDIR || (type != 0 && type != Dir.S_IFREG && type != Dir.S_IFIFO && type != Dir.S_IFCHR
-                && type != Dir.S_IFBLK && type != Dir.S_IFSOCK)) throw new SysError(Errno.EINVAL);
+        if (type != 0 && type != Dir.S_IFREG && type != Dir.S_IFIFO && type != Dir.S_IFCHR && type != Dir.S_IFBLK
+                && type != Dir.S_IFSOCK && type != Dir.S_IFDIR) throw new SysError(Errno.EINVAL, "bad file type");
+        if (type == Dir.S_IFDIR) throw new SysError(Errno.EPERM, "mknod of a directory");   // may_mknod
         String p = path(c, a[1]);
         if (type != 0 && type != Dir.S_IFREG) throw new SysError(Errno.EPERM, "only regular files can be made");
         return at(c, a[0], p, (fs, at, path) -> {

@@ -63,6 +63,7 @@ public final class SysInfo {
         long len = a[1];
         int flags = (int) a[2];
         if ((flags & ~7) != 0) throw new SysError(Errno.EINVAL);   // GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE
+        if ((flags & 6) == 6) throw new SysError(Errno.EINVAL);    // GRND_RANDOM with GRND_INSECURE
         if (len < 0) throw new SysError(Errno.EINVAL);
         int n = (int) Math.min(len, 1 << 25);
         byte[] buf = new byte[n];

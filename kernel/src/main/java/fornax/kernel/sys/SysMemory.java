@@ -118,8 +118,8 @@ final class SysMemory {
                 if (addr < AddressSpace.MIN_ADDR) throw new SysError(Errno.EPERM, "below mmap_min_addr");
                 if ((flags & MAP_FIXED_NOREPLACE) != 0 && !as.isFree(addr, addr + size)) throw new SysError(Errno.EEXIST);
                 hint = addr;
-            } else if (hint < AddressSpace.MIN_ADDR) {
-                hint = 0;
+            } else if (hint < AddressSpace.MIN_ADDR || hint > AddressSpace.USER_TOP - size) {
+                hint = 0;   // a hint that cannot be honoured is ignored (it may even wrap around)
             }
             Vma want = new Vma(hint, hint + size, prot, kind, shared, obj, off, growsDown);
             return as.mmap(want, fixed, (flags & MAP_NORESERVE) != 0);

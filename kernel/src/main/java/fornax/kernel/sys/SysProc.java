@@ -29,8 +29,9 @@ final class SysProc {
         t.partial(177, "getegid", "every process runs as root", (c, a) -> 0);
         t.enosys(293, "rseq", "restartable sequences are not provided; glibc copes");
         t.partial(261, "prlimit64", RLIMITS, SysProc::prlimit64);
-        t.partial(163, "getrlimit", RLIMITS, (c, a) -> prlimit64(c, new long[] {0, a[0], 0, a[1]}));
-        t.partial(164, "setrlimit", RLIMITS, (c, a) -> prlimit64(c, new long[] {0, a[0], a[1], 0}));
+        // Unlike prlimit64's, their pointer is not optional: NULL is EFAULT (after the resource check).
+        t.partial(163, "getrlimit", RLIMITS, (c, a) -> prlimit64(c, new long[] {0, a[0], 0, nonNull(c, a[0], a[1])}));
+        t.partial(164, "setrlimit", RLIMITS, (c, a) -> prlimit64(c, new long[] {0, a[0], nonNull(c, a[0], a[1]), 0}));
         t.supported(154, "setpgid", (c, a) -> { c.kernel().processes().setpgid(c.process(), (int) a[0], (int) a[1]); return 0; });
         t.supported(155, "getpgid", (c, a) -> c.kernel().processes().lookup(c.process(), (int) a[0]).pgid());
         t.supported(156, "getsid", (c, a) -> c.kernel().processes().lookup(c.process(), (int) a[0]).sid());
@@ -258,4 +259,10 @@ final class SysProc {
         return 0;
     }
 
+    /** {@code va}, which must not be NULL (EFAULT), once {@code resource} is known to be valid (EINVAL). */
+    private static long nonNull(SyscallContext c, long resource, long va) {
+        c.process().rlimit((int) resource);
+        if (va == 0) throw new SysError(Errno.EFAULT);
+        return va;
+    }
 }

@@ -71,8 +71,9 @@ final class SysSignal {
     }
 
     private static long rtSigpending(SyscallContext c, long[] a) {
-        if (a[1] != 8) throw new SysError(Errno.EINVAL);
-        c.memory().copyOut(a[0], sigset(c.task().allPending() & c.task().signalMask), 0, 8);
+        // Linux copies sigsetsize bytes of the set: a smaller size is fine, a larger one EINVAL.
+        if (Long.compareUnsigned(a[1], 8) > 0) throw new SysError(Errno.EINVAL);
+        c.memory().copyOut(a[0], sigset(c.task().allPending() & c.task().signalMask), 0, (int) a[1]);
         return 0;
     }
 
@@ -165,9 +166,12 @@ final class SysSignal {
 
     private static long sigaltstack(SyscallContext c, long[] a) {
         Task t = c.task();
+        long current = t.context()[2];
+        boolean onIt = SignalDelivery.onAltStack(t, current);
         if (a[1] != 0) {
             ByteBuffer old = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
-            old.putLong(0, t.altStackBase).putInt(8, t.altStackFlags).putLong(16, t.altStackSize);
+            old.putLong(0, t.altStackBase).putInt(8, onIt ? SignalDelivery.SS_ONSTACK : t.altStackFlags)
+                    .putLong(16, t.altStackSize);
             c.memory().copyOut(a[1], old.array(), 0, 24);
         }
         if (a[0] != 0) {
@@ -176,9 +180,7 @@ final class SysSignal {
             ByteBuffer ss = ByteBuffer.wrap(raw).order(ByteOrder.LITTLE_ENDIAN);
             long sp = ss.getLong(0), size = ss.getLong(16);
             int flags = ss.getInt(8);
-            long current = c.task().context()[2];
-            if (t.altStackFlags != SignalDelivery.SS_DISABLE && current - t.altStackBase < t.altStackSize)
-                throw new SysError(Errno.EPERM);                    // cannot change it while on it
+            if (onIt) throw new SysError(Errno.EPERM);                // cannot change it while on it
             if (flags == SignalDelivery.SS_DISABLE) {
                 t.altStackFlags = SignalDelivery.SS_DISABLE;
                 t.altStackBase = 0;

@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * classes, each of which registers its calls here.
  *
  * <p>{@link #dispatch} is the only place a {@link SysError} becomes {@code -errno}. Calls not in
- * the table return -ENOSYS and are counted per number.
+ * the table return -ENOSYS and are counted per number. Any other exception from a handler is a
+ * kernel bug: it is logged as "syscall N (name): internal error" and kills the calling process.
  */
 public final class SyscallTable {
     public static final int MAX = 512;
@@ -65,7 +66,31 @@ public final class SyscallTable {
             if (e.errno() == Errno.EPIPE && WRITES.contains((int) nr))
                 ctx.kernel().sendSignal(ctx.process(), fornax.kernel.proc.Signals.SIGPIPE, ctx.process().pid());
             return -e.errno();
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            return internalError(ctx, s, args, e);
         }
+    }
+
+    /**
+     * A handler failed with something other than a SysError: a kernel bug, whatever the arguments
+     * were. Linux would oops and kill the calling task; here the calling process is killed
+     * (SIGKILL, as for any kernel error on its thread) rather than handed an errno, because the
+     * handler may have stopped half-way (a write that moved data but not the offset) and the process
+     * must not go on as if the call had simply failed. Kernel state itself stays consistent: locks
+     * are monitors released by the unwinding and resources are held in try/finally. The line is
+     * logged (console and dmesg) with the call, its arguments and where it failed, so tests and the
+     * syscall fuzzer can tell it from the normal "killed by signal" of a process.
+     */
+    private static long internalError(SyscallContext ctx, Syscall s, long[] args, Throwable e) {
+        StringBuilder where = new StringBuilder();
+        StackTraceElement[] trace = e.getStackTrace();
+        for (int i = 0; i < Math.min(4, trace.length); i++) where.append(i == 0 ? " at " : " < ").append(trace[i]);
+        StringBuilder call = new StringBuilder();
+        for (int i = 0; i < args.length; i++) call.append(i == 0 ? "" : ", ").append("0x").append(Long.toHexString(args[i]));
+        ctx.kernel().log("pid " + ctx.process().pid() + ": syscall " + s.number() + " (" + s.name() + "): internal error, process killed: "
+                + s.name() + "(" + call + "): " + e + where);
+        ctx.kernel().exitGroup(ctx.process(), fornax.kernel.proc.Signals.SIGKILL);
+        return -Errno.EIO;   // never seen: the process is exiting
     }
 
     public long unimplementedCount(int nr) { return unimplemented.get(nr); }

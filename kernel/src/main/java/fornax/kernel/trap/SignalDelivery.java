@@ -100,6 +100,16 @@ public final class SignalDelivery {
         return true;
     }
 
+    /**
+     * Whether {@code sp} lies on the task's alternate signal stack: Linux's on_sig_stack, sp in
+     * (base, base + size] compared unsigned, so a stack above sp (an array in main's frame) is not
+     * mistaken for one the task is on.
+     */
+    public static boolean onAltStack(Task task, long sp) {
+        return task.altStackFlags != SS_DISABLE && Long.compareUnsigned(sp, task.altStackBase) > 0
+                && Long.compareUnsigned(sp - task.altStackBase, task.altStackSize) <= 0;
+    }
+
     private static boolean die(Kernel kernel, Process p, int sig) {
         kernel.exitGroup(p, sig);
         return false;
@@ -109,7 +119,7 @@ public final class SignalDelivery {
                                   long flags) {
         long[] ctx = task.context();
         long sp = ctx[2];
-        boolean onAltStack = task.altStackFlags != SS_DISABLE && sp - task.altStackBase < task.altStackSize;
+        boolean onAltStack = onAltStack(task, sp);
         if ((flags & SA_ONSTACK) != 0 && task.altStackFlags != SS_DISABLE && !onAltStack)
             sp = task.altStackBase + task.altStackSize;
         long frame = (sp - FRAME_SIZE) & ~15L;

@@ -14,9 +14,17 @@ import java.nio.ByteOrder;
  */
 public record StatFs(long type, long bsize, long blocks, long bfree, long bavail, long files, long ffree,
                      long fsid, long namelen, long frsize, long flags) {
-    public static final long TMPFS_MAGIC = 0x01021994L, PIPEFS_MAGIC = 0x50495045L;
+    public static final long TMPFS_MAGIC = 0x01021994L, PIPEFS_MAGIC = 0x50495045L, ANON_INODE_FS_MAGIC = 0x09041934L;
     /** f_flags: ST_VALID (the flags are meaningful), ST_RELATIME. */
     public static final long ST_VALID = 0x20, ST_NOSUID = 0x2, ST_NOEXEC = 0x8, ST_RELATIME = 0x1000;
+
+    /**
+     * What fstatfs says for a file that no file server holds (a timerfd, the boot console): Linux's
+     * anon_inodefs answer (simple_statfs: magic, page-sized blocks, NAME_MAX, no counts).
+     */
+    public static StatFs anonymous() {
+        return new StatFs(ANON_INODE_FS_MAGIC, 4096, 0, 0, 0, 0, 0, 0, 255, 4096, ST_VALID);
+    }
 
     public byte[] encode() {
         ByteBuffer b = ByteBuffer.allocate(120).order(ByteOrder.LITTLE_ENDIAN);

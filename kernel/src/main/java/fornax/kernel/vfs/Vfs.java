@@ -41,6 +41,8 @@ public final class Vfs {
      */
     public static ChanFile open(FsContext ctx, Chan at, String path, int flags, int mode) {
         flags &= OpenFlags.VALID;
+        // Linux 6.4 on: O_CREAT|O_DIRECTORY (O_TMPFILE|O_CREAT among them) is EINVAL, never a new file.
+        if ((flags & (O_CREAT | O_DIRECTORY)) == (O_CREAT | O_DIRECTORY)) throw new SysError(Errno.EINVAL);
         if ((flags & O_TMPFILE) == O_TMPFILE) {
             if (!OpenFlags.writable(flags)) throw new SysError(Errno.EINVAL);
             throw new SysError(Errno.EOPNOTSUPP, "O_TMPFILE");
