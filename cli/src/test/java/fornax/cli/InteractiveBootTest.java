@@ -172,27 +172,29 @@ class InteractiveBootTest {
     @Order(8)
     void suspendBackgroundAndForeground() throws Exception {
         clear();
-        type("sh -c 'echo napping-$((3*3)); exec sleep 60'");
+        // The job says when it is continued (its SIGCONT trap runs), so ^C is sent only once fg
+        // has handed it the terminal: fg prints the job's name before it does that.
+        type("sh -c 'trap \"echo continued-$((2*5))\" CONT; echo napping-$((3*3)); while :; do sleep 1; done'");
         enter();
         waitForLine(l -> l.equals("napping-9"), "the job's marker");
         keys("C-z");
-        waitForLine(l -> l.contains("Stopped") && l.contains("exec sleep 60"), "the job stopped by ^Z");
+        waitForLine(l -> l.contains("Stopped") && l.contains("while :"), "the job stopped by ^Z");
         type("bg; jobs");
         enter();
-        waitForLine(l -> l.contains("Running") && l.contains("exec sleep 60"), "the job running in the background");
+        waitForLine(l -> l.contains("Running") && l.contains("while :"), "the job running in the background");
+        waitForLine(l -> l.endsWith("continued-10"), "the job continued by bg (its output may follow the prompt)");
         clear();
         type("fg");
         enter();
-        waitForLine(l -> l.startsWith("sh -c ") && l.endsWith("exec sleep 60\""), "fg naming the job");
+        waitForLine(l -> l.equals("continued-10"), "the job continued by fg, in the foreground");
         keys("C-c");
         waitForLine(l -> l.equals(PROMPT.strip()), "the prompt back");
         type("echo st=$?");
         enter();
         waitForLine(l -> l.equals("st=130"), "the job killed by ^C once back in the foreground");
         clear();
-        type("cat &");
-        enter();
-        type("jobs");
+        // jobs shows the stop once the shell has reaped it; the loop waits for that in the guest.
+        type("cat & until jobs > /tmp/j; grep -q Stopped /tmp/j; do sleep 0.1; done; cat /tmp/j");
         enter();
         waitForLine(l -> l.contains("Stopped (tty input)") && l.contains("cat"), "a background read stopped by SIGTTIN");
         type("fg");
@@ -246,7 +248,7 @@ class InteractiveBootTest {
     }
 
     private String screen() throws Exception {
-        Process p = new ProcessBuilder("tmux", "-L", socket, "capture-pane", "-p", "-t", session)
+        Process p = new ProcessBuilder("tmux", "-L", socket, "capture-pane", "-p", "-J", "-t", session)
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         p.waitFor(30, TimeUnit.SECONDS);
@@ -255,7 +257,7 @@ class InteractiveBootTest {
 
     private List<String> lines() throws Exception { return lines(screen()); }
 
-    /** The screen's non-blank lines, trailing spaces dropped. */
+    /** The screen's non-blank lines (wrapped lines joined: capture-pane -J), trailing spaces dropped. */
     private static List<String> lines(String screen) {
         return screen.lines().map(String::stripTrailing).filter(l -> !l.isEmpty()).toList();
     }
