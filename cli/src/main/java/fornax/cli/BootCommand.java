@@ -39,6 +39,6 @@ final class BootCommand implements Callable<Integer> {
     @Override public Integer call() {
         List<VolumeOptions.Volume> vols = volumes.volumes();
         if (vols == null) return 2;
-        return RunCommand.boot(cpus, memory, image, vols, "/bin/sh", List.of("sh", "-c", INIT));
+        return RunCommand.boot(cpus, memory, image, vols, "/bin/sh", List.of("sh", "-c", INIT), true);
     }
 }

@@ -59,6 +59,12 @@ class RunCommand implements Callable<Integer> {
      * {@code path}; returns its status (2 if a volume cannot be mounted).
      */
     static int boot(int cpus, long memory, Path image, List<VolumeOptions.Volume> volumes, String path, List<String> argv) {
+        return boot(cpus, memory, image, volumes, path, argv, false);
+    }
+
+    /** {@link #boot}, with pid 1 as the system's init ({@code fornax boot}) if {@code asInit}. */
+    static int boot(int cpus, long memory, Path image, List<VolumeOptions.Volume> volumes, String path, List<String> argv,
+                    boolean asInit) {
         Path root = image != null ? image : ImageCommand.defaultCache().resolve("rootfs.cpio");
         if (image == null && !Files.isRegularFile(root)) {
             Main.stderr.println("fornax: no root image yet; building it (./fornax image)...");
@@ -76,6 +82,7 @@ class RunCommand implements Callable<Integer> {
         try {
             return Main.withConsole(cpus, memory, kernel -> {
                 kernel.loadRootImage(root);
+                if (asInit) kernel.treatFirstProcessAsInit();
                 try {
                     VolumeOptions.mountAll(kernel, volumes);
                 } catch (ExecException e) {

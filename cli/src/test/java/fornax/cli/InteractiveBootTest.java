@@ -215,6 +215,8 @@ class InteractiveBootTest {
         type("poweroff");
         enter();
         waitForLine(l -> l.contains("fornax-exit="), "the launcher's end");
+        waitForLine(l -> l.contains("reboot: Power down"), "the kernel's power-down line");
+        waitForLine(l -> l.contains("fornax-exit=0"), "a clean exit status");
         Path before = work.resolve("before"), after = work.resolve("after");
         waitFor(s -> Files.exists(after), "the terminal settings after the run");
         waitFor(s -> {

@@ -565,8 +565,41 @@ public final class Kernel implements AutoCloseable {
      */
     public void sendSignal(Process target, int sig, int senderPid) { sendSignal(target, sig, senderPid, 0); }
 
+    /**
+     * {@code fornax boot}: pid 1 is the system's init rather than a program the user ran. Like
+     * Linux's init it then ignores every signal it has no handler for, except the three that
+     * busybox's halt, poweroff and reboot send to init (SIGUSR1, SIGUSR2, SIGTERM), which shut the
+     * machine down as busybox init would. Set before the first process starts.
+     */
+    public void treatFirstProcessAsInit() { initSemantics = true; }
+
+    private volatile boolean initSemantics;
+
+    /**
+     * Ends every process (init with status 0, the rest with SIGKILL), which ends the launcher's
+     * wait for init: reboot(2), or halt/poweroff/reboot to init. A restart powers off too: the
+     * JVM does not boot itself again.
+     */
+    public void shutdown(String what) {
+        log("reboot: " + what);
+        for (Process p : processes.all()) {
+            if (p.pid() != 1) exitGroup(p, Signals.SIGKILL);
+        }
+        Process init = processes.get(1);
+        if (init != null) exitGroup(init, 0);
+    }
+
     /** {@link #sendSignal(Process, int, int)} with an explicit si_code. */
     public void sendSignal(Process target, int sig, int senderPid, int code) {
+        if (initSemantics && target.pid() == 1 && sig != Signals.SIGCHLD && target.handler(sig) == 0) {
+            switch (sig) {
+                case Signals.SIGUSR1 -> shutdown("System halted");
+                case Signals.SIGUSR2 -> shutdown("Power down");
+                case Signals.SIGTERM -> shutdown("Restarting system (a restart powers off: the JVM does not boot again)");
+                default -> { }     // init is unkillable by signals it does not handle, as on Linux
+            }
+            return;
+        }
         if (jobControl(target, sig)) return;
         target.post(sig, senderPid, code);
         wake(target, null, sig);

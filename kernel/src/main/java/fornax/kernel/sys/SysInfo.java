@@ -19,6 +19,8 @@ public final class SysInfo {
     static final int TIMER_ABSTIME = 1;
 
     static void register(SyscallTable t) {
+        t.partial(142, "reboot", "POWER_OFF, HALT and RESTART end every process and the launcher (a restart does "
+                + "not boot again); CAD_ON/CAD_OFF accepted; others EINVAL", SysInfo::reboot);
         t.supported(160, "uname", SysInfo::uname);
         t.supported(278, "getrandom", SysInfo::getrandom);
         t.supported(113, "clock_gettime", SysInfo::clockGettime);
@@ -182,6 +184,26 @@ public final class SysInfo {
             b.putLong(16 * i + 8, value);
         }
         c.memory().copyOut(pairs, raw, 0, raw.length);
+        return 0;
+    }
+
+    private static final long REBOOT_MAGIC1 = 0xfee1deadL;
+    private static final int RB_RESTART = 0x01234567, RB_HALT = 0xCDEF0123, RB_POWER_OFF = 0x4321FEDC,
+            RB_CAD_ON = 0x89ABCDEF, RB_CAD_OFF = 0, RB_RESTART2 = 0xA1B2C3D4;
+
+    /** reboot(magic, magic2, cmd, arg). */
+    private static long reboot(SyscallContext c, long[] a) {
+        int magic2 = (int) a[1];
+        if ((a[0] & 0xFFFFFFFFL) != REBOOT_MAGIC1
+                || magic2 != 672274793 && magic2 != 85072278 && magic2 != 369367448 && magic2 != 537993216)
+            throw new SysError(Errno.EINVAL);
+        switch ((int) a[2]) {
+            case RB_CAD_ON, RB_CAD_OFF -> { return 0; }
+            case RB_POWER_OFF -> c.kernel().shutdown("Power down");
+            case RB_HALT -> c.kernel().shutdown("System halted");
+            case RB_RESTART, RB_RESTART2 -> c.kernel().shutdown("Restarting system (a restart powers off: the JVM does not boot again)");
+            default -> throw new SysError(Errno.EINVAL);
+        }
         return 0;
     }
 }
