@@ -180,7 +180,9 @@ class DiodInteropTest {
                 "-l", "127.0.0.1:" + port, "-L", "stderr", "-c", "/dev/null"));
         long uid = new com.sun.security.auth.module.UnixSystem().getUid();
         if (uid != 0) cmd.addAll(List.of("-u", Long.toString(uid)));
-        diod = new ProcessBuilder(cmd).redirectErrorStream(true)
+        // run in a temporary directory: diod enables core dumps itself, and it has dumped one (once,
+        // when a failed test hung up mid-session), which must not land in the work tree
+        diod = new ProcessBuilder(cmd).directory(logs.toFile()).redirectErrorStream(true)
                 .redirectOutput(logs.resolve("diod.log").toFile()).start();
         // diod listens a moment after it starts: retry the connection (no assertion on how long)
         IOException last = null;
