@@ -41,7 +41,8 @@ class CpuAccountingTest {
         table.add(p, null);
         Task t = new Task(p.pid(), p);
         p.mainTask = t;
-        p.addTask(t);
+        p.addTask(t);          // as Kernel.start does: the ticker samples the live tasks
+        table.addTask(t);
         return t;
     }
 

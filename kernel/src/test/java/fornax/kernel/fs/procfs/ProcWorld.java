@@ -79,7 +79,8 @@ final class ProcWorld implements AutoCloseable {
         Task t = new Task(p.pid(), p);
         t.name = exe.substring(exe.lastIndexOf('/') + 1);
         p.mainTask = t;
-        p.addTask(t);
+        p.addTask(t);          // as Kernel.start does: procfs lists a process's threads from its tasks
+        table.addTask(t);
         return p;
     }
 
