@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import fornax.kernel.mm.AddressSpace;
 import fornax.kernel.proc.Process;
+import fornax.kernel.proc.ProcessTable;
 import fornax.kernel.sched.CpuAccounting;
 import fornax.kernel.sys.Errno;
 import fornax.kernel.sys.SysError;
@@ -155,7 +156,7 @@ class ProcFsTest {
             off = b.getLast().next();
         }
         world.exit(child, 0);
-        world.table.waitChild(init, child.pid(), 0);   // reaped: pid 2 is gone
+        world.table.waitChild(init, child.pid(), ProcessTable.WEXITED);   // reaped: pid 2 is gone
         Process late = world.spawn(init, "/bin/busybox", List.of("true"), List.of());
         List<String> rest = new ArrayList<>();
         for (List<DirEntry> b; !(b = proc.readdir(d, off, 10)).isEmpty(); off = b.getLast().next())
@@ -301,7 +302,7 @@ class ProcFsTest {
         assertEquals("", read("2/cmdline"), "no memory left to read");
         assertErrno(Errno.ENOENT, () -> proc.readlink(walk("2/exe")));
         Fid dir = walk("2");
-        world.table.waitChild(init, 2, 0);
+        world.table.waitChild(init, 2, ProcessTable.WEXITED);
         assertErrno(Errno.ENOENT, () -> walk("2"));
         assertErrno(Errno.ENOENT, () -> proc.walk(dir, "stat"));
         assertErrno(Errno.ENOENT, () -> proc.open(proc.clone(dir), OpenFlags.O_RDONLY));
