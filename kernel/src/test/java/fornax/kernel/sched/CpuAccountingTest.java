@@ -41,6 +41,8 @@ class CpuAccountingTest {
         table.add(p, null);
         Task t = new Task(p.pid(), p);
         p.mainTask = t;
+        p.addTask(t);   // accounting walks each process's tasks
+        table.addTask(t);
         return t;
     }
 

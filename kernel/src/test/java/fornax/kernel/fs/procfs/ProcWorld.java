@@ -79,6 +79,8 @@ final class ProcWorld implements AutoCloseable {
         Task t = new Task(p.pid(), p);
         t.name = exe.substring(exe.lastIndexOf('/') + 1);
         p.mainTask = t;
+        p.addTask(t);          // a live process has its tasks (procfs lists pids and task/ from them)
+        table.addTask(t);
         return p;
     }
 
