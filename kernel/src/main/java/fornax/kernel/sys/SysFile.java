@@ -78,10 +78,10 @@ final class SysFile {
                 SysFile::readlinkat);
         t.supported(53, "fchmodat", (c, a) -> onPath(c, a[0], a[1], 0, true,
                 (f, ch) -> wstat(f, ch, Dir.chmod((int) a[2] & Dir.PERMS))));
-        t.supported(52, "fchmod", (c, a) -> onFd(c, (int) a[0], (f, ch) -> wstat(f, ch, Dir.chmod((int) a[1] & Dir.PERMS))));
+        t.supported(52, "fchmod", (c, a) -> onFd(c, (int) a[0], (f, ch) -> wstat(notPath(f), ch, Dir.chmod((int) a[1] & Dir.PERMS))));
         t.partial(54, "fchownat", "every process is root: any owner may be set", SysFile::fchownat);
         t.partial(55, "fchown", "every process is root: any owner may be set", (c, a) -> onFd(c, (int) a[0],
-                (f, ch) -> wstat(f, ch, Dir.change(Dir.KEEP_INT, (int) a[1], (int) a[2], Dir.KEEP, Dir.KEEP, Dir.KEEP))));
+                (f, ch) -> wstat(notPath(f), ch, Dir.change(Dir.KEEP_INT, (int) a[1], (int) a[2], Dir.KEEP, Dir.KEEP, Dir.KEEP))));
         t.supported(88, "utimensat", SysFile::utimensat);
         t.supported(45, "truncate", SysFile::truncate);
         t.supported(46, "ftruncate", SysFile::ftruncate);
@@ -91,7 +91,7 @@ final class SysFile {
         t.partial(81, "sync", "nothing is flushed: memory file systems have nothing to flush and hostfs writes are "
                 + "already in the host's page cache (fsync flushes a hostfs file)", (c, a) -> 0);
         t.partial(267, "syncfs", "as sync: nothing is flushed (fsync flushes a hostfs file)", (c, a) -> {
-            fileOf(c, (int) a[0]);
+            notPath(fileOf(c, (int) a[0]));
             return 0;
         });
         t.supported(166, "umask", (c, a) -> c.process().fs().setUmask((int) a[0]));
@@ -186,6 +186,15 @@ final class SysFile {
     }
 
     private static OpenFile fileOf(SyscallContext c, int fd) { return c.process().fds().get(fd).file(); }
+
+    /**
+     * {@code f}, unless it is an O_PATH descriptor: the calls that act on an open file (Linux's
+     * fdget, not fdget_raw: fchmod, fchown, futimens, fsync, ftruncate, syncfs) say EBADF for one.
+     */
+    private static OpenFile notPath(OpenFile f) {
+        if (f instanceof ChanFile cf && cf.pathOnly()) throw new SysError(Errno.EBADF, "O_PATH descriptor");
+        return f;
+    }
 
     private static Stat statOf(OpenFile f, Chan ch) { return ch != null ? ch.stat().toStat() : f.stat(); }
 
@@ -528,7 +537,7 @@ final class SysFile {
         if (a[1] == 0) {   // utimensat(fd, NULL, ...): futimens
             if ((int) a[0] == AT_FDCWD) throw new SysError(Errno.EFAULT);
             if (flags != 0) throw new SysError(Errno.EINVAL);
-            return onFd(c, (int) a[0], (f, ch) -> wstat(f, ch, change));
+            return onFd(c, (int) a[0], (f, ch) -> wstat(notPath(f), ch, change));
         }
         return onPath(c, a[0], a[1], flags, true, (f, ch) -> wstat(f, ch, change));
     }
@@ -563,7 +572,7 @@ final class SysFile {
         long size = a[1];
         if (size < 0) throw new SysError(Errno.EINVAL);
         return onFd(c, (int) a[0], (f, ch) -> {
-            if (!(f instanceof ChanFile cf)) throw new SysError(Errno.EINVAL);
+            if (!(notPath(f) instanceof ChanFile cf)) throw new SysError(Errno.EINVAL);
             if ((f.stat().mode() & Dir.S_IFMT) == Dir.S_IFREG) SysIo.checkFileSize(c, size);
             cf.truncate(size);
             return 0;
@@ -572,7 +581,7 @@ final class SysFile {
 
     private static long fsync(SyscallContext c, int fd) {
         return onFd(c, fd, (f, ch) -> {
-            if (!(f instanceof ChanFile cf) || !f.seekable()) throw new SysError(Errno.EINVAL);
+            if (!(notPath(f) instanceof ChanFile cf) || !f.seekable()) throw new SysError(Errno.EINVAL);
             cf.fsync();
             return 0;
         });

@@ -73,6 +73,9 @@ final class SysMemory {
             int type = flags & MAP_TYPE;
             if (type != MAP_SHARED && type != MAP_PRIVATE && type != MAP_SHARED_VALIDATE)
                 throw new SysError(Errno.EINVAL, "mmap needs MAP_SHARED or MAP_PRIVATE");
+            // do_mmap validates MAP_SHARED_VALIDATE's flags for files only; for anonymous memory the
+            // type itself is not one it knows.
+            if (type == MAP_SHARED_VALIDATE && d == null) throw new SysError(Errno.EINVAL);
             if (type == MAP_SHARED_VALIDATE && (flags & ~KNOWN_FLAGS) != 0) throw new SysError(Errno.EOPNOTSUPP);
             if (len == 0) throw new SysError(Errno.EINVAL, "zero length");
             long size = pageAlign(len);
@@ -114,7 +117,7 @@ final class SysMemory {
             long hint = addr & ~(PAGE - 1);
             if (fixed) {
                 if ((addr & (PAGE - 1)) != 0) throw new SysError(Errno.EINVAL);
-                if (addr + size > AddressSpace.USER_TOP || addr + size < addr) throw new SysError(Errno.ENOMEM);
+                if (Long.compareUnsigned(addr, AddressSpace.USER_TOP - size) > 0) throw new SysError(Errno.ENOMEM);
                 if (addr < AddressSpace.MIN_ADDR) throw new SysError(Errno.EPERM, "below mmap_min_addr");
                 if ((flags & MAP_FIXED_NOREPLACE) != 0 && !as.isFree(addr, addr + size)) throw new SysError(Errno.EEXIST);
                 hint = addr;
@@ -133,19 +136,22 @@ final class SysMemory {
         long addr = a[0], len = a[1];
         if ((addr & (PAGE - 1)) != 0 || len <= 0 || len > AddressSpace.USER_TOP) throw new SysError(Errno.EINVAL);
         long end = addr + pageAlign(len);
-        if (end <= addr || end > AddressSpace.USER_TOP) throw new SysError(Errno.EINVAL);
+        if (Long.compareUnsigned(end, addr) <= 0 || Long.compareUnsigned(end, AddressSpace.USER_TOP) > 0)
+            throw new SysError(Errno.EINVAL);   // unsigned: a kernel-half address is past the top
         c.memory().unmap(addr, end);
         return 0;
     }
 
     private static long mprotect(SyscallContext c, long[] a) {
         long addr = a[0], len = a[1];
+        if ((a[2] & 0x03000000L) == 0x03000000L) throw new SysError(Errno.EINVAL);   // GROWSDOWN and GROWSUP
         int prot = checkProt(a[2] & ~0x03000000L); // PROT_GROWSDOWN/GROWSUP accepted and ignored
         if ((addr & (PAGE - 1)) != 0) throw new SysError(Errno.EINVAL);
         if (len == 0) return 0;
         if (len < 0 || len > AddressSpace.USER_TOP) throw new SysError(Errno.ENOMEM);
         long end = addr + pageAlign(len);
-        if (end <= addr || end > AddressSpace.USER_TOP) throw new SysError(Errno.ENOMEM);
+        if (Long.compareUnsigned(end, addr) <= 0 || Long.compareUnsigned(end, AddressSpace.USER_TOP) > 0)
+            throw new SysError(Errno.ENOMEM);   // addresses compare unsigned: a kernel-half one is past the top
         c.memory().protect(addr, end, prot);
         return 0;
     }
@@ -157,8 +163,8 @@ final class SysMemory {
         if (len == 0) return 0;
         if (len < 0 || len > AddressSpace.USER_TOP) throw new SysError(Errno.EINVAL);
         long end = addr + pageAlign(len);
-        if (end <= addr) throw new SysError(Errno.EINVAL);
-        if (end > AddressSpace.USER_TOP) throw new SysError(Errno.ENOMEM);
+        if (Long.compareUnsigned(end, addr) <= 0) throw new SysError(Errno.EINVAL);
+        if (Long.compareUnsigned(end, AddressSpace.USER_TOP) > 0) throw new SysError(Errno.ENOMEM);
         switch (advice) {
             case MADV_DONTNEED, MADV_FREE -> c.memory().discard(addr, end);
             case MADV_NORMAL, MADV_RANDOM, MADV_SEQUENTIAL, MADV_WILLNEED -> { }
@@ -199,7 +205,7 @@ final class SysMemory {
         long end = addr + pageAlign(len);
         if (Long.compareUnsigned(end, addr) < 0) throw new SysError(Errno.ENOMEM);
         if (end == addr) return 0;
-        if (end > AddressSpace.USER_TOP) throw new SysError(Errno.ENOMEM);
+        if (Long.compareUnsigned(end, AddressSpace.USER_TOP) > 0) throw new SysError(Errno.ENOMEM);
         c.memory().sync(addr, end);
         return 0;
     }

@@ -18,7 +18,10 @@ final class SysSignal {
         t.supported(139, "rt_sigreturn", (c, a) -> { SignalDelivery.sigreturn(c.task()); c.setResultHandled(); return 0; });
         t.supported(129, "kill", SysSignal::kill);
         t.supported(130, "tkill", (c, a) -> sendToThread(c, 0, (int) a[0], (int) a[1]));
-        t.supported(131, "tgkill", (c, a) -> sendToThread(c, (int) a[0], (int) a[1], (int) a[2]));
+        t.supported(131, "tgkill", (c, a) -> {
+            if ((int) a[0] <= 0) throw new SysError(Errno.EINVAL);   // unlike tkill's, a tgid of 0 is invalid
+            return sendToThread(c, (int) a[0], (int) a[1], (int) a[2]);
+        });
         t.supported(132, "sigaltstack", SysSignal::sigaltstack);
         t.supported(133, "rt_sigsuspend", SysSignal::rtSigsuspend);
         t.partial(167, "prctl", "PR_SET_NAME and PR_GET_NAME; other options EINVAL", SysSignal::prctl);

@@ -68,7 +68,8 @@ public final class Vfs {
                 c = null;
                 return f;
             }
-            if (c.isDir() && OpenFlags.writable(flags)) throw new SysError(Errno.EISDIR);
+            // may_open: O_TRUNC asks for write access too.
+            if (c.isDir() && (OpenFlags.writable(flags) || (flags & O_TRUNC) != 0)) throw new SysError(Errno.EISDIR);
             if ((OpenFlags.writable(flags) || (flags & O_TRUNC) != 0) && c.stat().isRegular()) checkWritable(c);
             if ((flags & O_TRUNC) != 0 && c.stat().isRegular()) c.server().wstat(c.fid(), Dir.truncate(0));
             List<Mount> union = c.isDir() ? ctx.namespace().unionAt(c) : null;
