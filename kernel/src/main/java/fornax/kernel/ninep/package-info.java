@@ -100,6 +100,10 @@
  * Plan 9 manual section 5 (intro(5), version(5), attach(5), walk(5), open(5), read(5), stat(5),
  * flush(5), error(5)); the 9P2000.u experimental draft (Van Hensbergen, 2009) and Linux's
  * net/9p/protocol.c for its layouts; diod's protocol.md and Linux's include/net/9p/9p.h for
- * 9P2000.L; Linux's net/9p/error.c for the error strings.
+ * 9P2000.L; Linux's net/9p/error.c for the error strings. Checked against diod 1.0.24 (Debian's
+ * diod; DiodInteropTest, DiodClientInteropTest), which answers Tauth with Rlerror ENOENT when
+ * authentication is off (its clients read that as "none needed") and Trenameat/Tunlinkat with
+ * EOPNOTSUPP (clients fall back to Trename/Tremove), and stops a walk that fails after its first
+ * name with a short Rwalk, not an error (walk(5)).
  */
 package fornax.kernel.ninep;
