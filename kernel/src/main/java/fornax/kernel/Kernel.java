@@ -601,7 +601,9 @@ public final class Kernel implements AutoCloseable {
             return;
         }
         if (jobControl(target, sig)) return;
+        beforePost(target, sig);
         target.post(sig, senderPid, code);
+        resumeFor(target, sig);
         wake(target, null, sig);
     }
 
@@ -614,21 +616,38 @@ public final class Kernel implements AutoCloseable {
     /** tkill/tgkill: {@code sig} for one thread. */
     public void sendSignal(Task target, int sig, int senderPid, int code) {
         if (jobControl(target.process(), sig)) return;
+        beforePost(target.process(), sig);
         target.post(sig, senderPid, code);
+        resumeFor(target.process(), sig);
         wake(target.process(), target, sig);
     }
 
-    /** The job-control side of sending {@code sig}; true if the signal is consumed by it. */
-    private boolean jobControl(Process p, int sig) {
-        long bit = 1L << (sig - 1);
+    /**
+     * After {@code sig} is posted: SIGKILL and SIGCONT resume a stopped process. The signal is
+     * posted first, so a resumed task finds it on its way back to user mode (SIGKILL kills before
+     * another instruction runs; a SIGCONT handler runs before the interrupted code goes on).
+     */
+    private void resumeFor(Process p, int sig) {
         if (sig == Signals.SIGKILL) {
             p.resume();
         } else if (sig == Signals.SIGCONT) {
-            p.discard(STOP_SIGNALS);
-            for (Task t : p.tasks()) t.discard(STOP_SIGNALS);
             ProcessTable.JobChange ch = processes.resume(p);
             if (ch.parent() != null) wake(ch.parent(), null, Signals.SIGCHLD);
-        } else if ((STOP_SIGNALS & bit) != 0) {
+        }
+    }
+
+    /** Before {@code sig} is posted: SIGCONT drops pending stop signals. */
+    private static void beforePost(Process p, int sig) {
+        if (sig == Signals.SIGCONT) {
+            p.discard(STOP_SIGNALS);
+            for (Task t : p.tasks()) t.discard(STOP_SIGNALS);
+        }
+    }
+
+    /** The job-control side of sending a stop signal {@code sig}; true if the signal is consumed by it. */
+    private boolean jobControl(Process p, int sig) {
+        long bit = 1L << (sig - 1);
+        if ((STOP_SIGNALS & bit) != 0) {
             p.discard(SIGCONT_BIT);
             for (Task t : p.tasks()) t.discard(SIGCONT_BIT);
             long handler = p.handler(sig);
