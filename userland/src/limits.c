@@ -148,48 +148,50 @@ static void fsize(void)
     }
 }
 
+/* RLIMIT_NOFILE, only ever lowered: raising a hard limit needs CAP_SYS_RESOURCE, and the reference
+ * runs under `ulimit -c 0`, so RLIMIT_CORE's hard limit is 0 there. */
 static void inherited(void)
 {
     printf("-- inheritance and prlimit\n");
-    struct rlimit r = {2048, 4096}, got;
-    T(setrlimit(RLIMIT_CORE, &r));
+    struct rlimit r = {64, 128}, got;
+    T(setrlimit(RLIMIT_NOFILE, &r));
     int p[2], go[2];
     pipe(p);
     pipe(go);
     pid_t c = fork();
     if (c == 0) {
         struct rlimit in;
-        getrlimit(RLIMIT_CORE, &in);
-        int ok = in.rlim_cur == 2048 && in.rlim_max == 4096;
+        getrlimit(RLIMIT_NOFILE, &in);
+        int ok = in.rlim_cur == 64 && in.rlim_max == 128;
         write(p[1], &ok, sizeof ok);
         char x;
         read(go[0], &x, 1);                     /* the parent changes our limit meanwhile */
-        getrlimit(RLIMIT_CORE, &in);
-        ok |= (in.rlim_cur == 100 && in.rlim_max == 200) << 1;
+        getrlimit(RLIMIT_NOFILE, &in);
+        ok |= (in.rlim_cur == 32 && in.rlim_max == 100) << 1;
         write(p[1], &ok, sizeof ok);
         _exit(0);
     }
     int ok = 0, ok2 = 0;
     read(p[0], &ok, sizeof ok);                /* the child has looked at its inherited limit */
-    struct rlimit nr = {100, 200};
-    T(prlimit(c, RLIMIT_CORE, &nr, &got));
-    printf("prlimit returned the child's old limit: %s\n", got.rlim_cur == 2048 && got.rlim_max == 4096 ? "yes" : "no");
-    T(prlimit(c, RLIMIT_CORE, NULL, &got));
-    printf("and reads the new one: %s\n", got.rlim_cur == 100 && got.rlim_max == 200 ? "yes" : "no");
+    struct rlimit nr = {32, 100};
+    T(prlimit(c, RLIMIT_NOFILE, &nr, &got));
+    printf("prlimit returned the child's old limit: %s\n", got.rlim_cur == 64 && got.rlim_max == 128 ? "yes" : "no");
+    T(prlimit(c, RLIMIT_NOFILE, NULL, &got));
+    printf("and reads the new one: %s\n", got.rlim_cur == 32 && got.rlim_max == 100 ? "yes" : "no");
     write(go[1], "g", 1);
     read(p[0], &ok2, sizeof ok2);
     printf("child inherited the limit: %s, saw the parent's prlimit: %s\n", ok & 1 ? "yes" : "no", ok2 & 2 ? "yes" : "no");
     waitst(c);
-    T(prlimit(c, RLIMIT_CORE, NULL, &got));   /* reaped: gone */
-    T(prlimit(0, RLIMIT_CORE, NULL, &got));
-    printf("prlimit(0) is the caller: %s\n", got.rlim_cur == 2048 ? "yes" : "no");
-    r.rlim_cur = 5000;
-    T(setrlimit(RLIMIT_CORE, &r));             /* soft above hard */
+    T(prlimit(c, RLIMIT_NOFILE, NULL, &got));   /* reaped: gone */
+    T(prlimit(0, RLIMIT_NOFILE, NULL, &got));
+    printf("prlimit(0) is the caller: %s\n", got.rlim_cur == 64 ? "yes" : "no");
+    r.rlim_cur = 5000;   /* r is {64, 128} */
+    T(setrlimit(RLIMIT_NOFILE, &r));             /* soft above hard */
     T(getrlimit(99, &got));
     T(setrlimit(99, &r));
     T(prlimit(0, 99, NULL, &got));
-    T(getrlimit(RLIMIT_CORE, (struct rlimit *)8));
-    T(setrlimit(RLIMIT_CORE, (struct rlimit *)8));
+    T(getrlimit(RLIMIT_NOFILE, (struct rlimit *)8));
+    T(setrlimit(RLIMIT_NOFILE, (struct rlimit *)8));
     /* Raising a hard limit needs CAP_SYS_RESOURCE, which the reference host may lack: only lower. */
     r.rlim_cur = RLIM_INFINITY;
     r.rlim_max = RLIM_INFINITY;
