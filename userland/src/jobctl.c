@@ -67,7 +67,11 @@ int main(void)
         printf("kill(-a) again: %s\n", err(kill(-a, SIGTERM)));
 
         /* Stop and continue, seen by the parent. */
-        /* Its own group, so that the group is not orphaned (an orphaned group ignores SIGTSTP). */
+        /* Its own group, so that the group is not orphaned (an orphaned group ignores SIGTSTP).
+         * The child stops the second time only after the parent has seen it continue: a new stop
+         * replaces the "continued" report, on Linux as here. */
+        int gate[2];
+        if (pipe(gate) != 0) return 1;
         pid_t s = fork();
         if (s == 0) {
             setpgid(0, 0);
@@ -84,6 +88,8 @@ int main(void)
             sigprocmask(SIG_BLOCK, &set, NULL);
             raise(SIGTSTP);                      /* blocked: stays pending */
             printf("child: SIGTSTP pending while blocked\n");
+            char x;
+            if (read(gate[0], &x, 1) != 1) _exit(2);
             sigprocmask(SIG_UNBLOCK, &set, NULL);  /* stops here */
             printf("child: resumed again\n");
             _exit(9);
@@ -95,6 +101,7 @@ int main(void)
         kill(s, SIGCONT);
         waitpid(s, &st, WCONTINUED);
         int continued = st;
+        if (write(gate[1], "g", 1) != 1) return 1;
         siginfo_t si;
         memset(&si, 0, sizeof si);
         waitid(P_PID, s, &si, WSTOPPED | WNOWAIT);     /* the child has printed its lines by now */
