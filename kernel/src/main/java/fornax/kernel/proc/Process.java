@@ -64,12 +64,8 @@ public final class Process {
     private final long[][] rlimits = new long[RLIM_NLIMITS][];
     /** rt_sigaction records, kernel layout (handler, flags, mask), per signal 1..64. */
     private final byte[][] sigactions = new byte[65][];
-    /** Process-directed pending signals (bit sig-1) and the sender of each. */
-    private long pending;
-    private final int[] pendingSender = new int[65];
-    private final int[] pendingCode = new int[65];
-    /** si_value of each pending signal (SI_TIMER: the timer's sigevent value). */
-    private final long[] pendingValue = new long[65];
+    /** Process-directed pending signals. */
+    private final PendingSignals pending = new PendingSignals();
     private boolean exited;
     private int exitStatus;  // wait status encoding: code << 8, or signal number
 
@@ -212,7 +208,7 @@ public final class Process {
     }
 
     /** Drops process-directed pending signals in {@code mask}. */
-    public synchronized void discard(long mask) { pending &= ~mask; }
+    public synchronized void discard(long mask) { pending.discard(mask); }
 
     /** The file-system context: root, working directory, umask (it has its own lock). */
     public FsContext fs() { return fs; }
@@ -289,16 +285,13 @@ public final class Process {
      * timer id and {@code value} the timer's sigevent value).
      */
     public synchronized void post(int sig, int senderPid, int code, long value) {
-        pending |= 1L << (sig - 1);
-        pendingSender[sig] = senderPid;
-        pendingCode[sig] = code;
-        pendingValue[sig] = value;
+        pending.post(sig, senderPid, code, value);
     }
 
     /** si_code recorded with pending signal {@code sig}. */
-    public synchronized int pendingCode(int sig) { return pendingCode[sig]; }
+    public synchronized int pendingCode(int sig) { return pending.code(sig); }
 
-    public synchronized long pending() { return pending; }
+    public synchronized long pending() { return pending.bits(); }
 
     /**
      * Takes the lowest pending signal not in {@code blocked}; returns
@@ -307,14 +300,7 @@ public final class Process {
     public synchronized long take(long blocked) { return take(blocked, null); }
 
     /** {@link #take(long)}, also storing the signal's si_value in {@code value[0]} when given. */
-    public synchronized long take(long blocked, long[] value) {
-        long ready = pending & ~blocked;
-        if (ready == 0) return 0;
-        int sig = Long.numberOfTrailingZeros(ready) + 1;
-        pending &= ~(1L << (sig - 1));
-        if (value != null) value[0] = pendingValue[sig];
-        return sig | ((long) pendingSender[sig] & 0xFFFFFFFFL) << 8 | (long) (pendingCode[sig] & 0xFFFF) << 40;
-    }
+    public synchronized long take(long blocked, long[] value) { return pending.take(blocked, value); }
 
     /** execve: caught signals go back to their default action; ignored ones stay ignored. */
     public synchronized void resetHandlersForExec() {

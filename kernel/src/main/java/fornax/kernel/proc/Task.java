@@ -68,9 +68,7 @@ public final class Task {
     /** exit(2) status of this thread (the process's if it is the last one and no exit_group ran). */
     public int exitCode;
     // guarded by this: thread-directed pending signals (tkill, tgkill), as Process keeps its own
-    private long pending;
-    private final int[] pendingSender = new int[65];
-    private final int[] pendingCode = new int[65];
+    private final PendingSignals pending = new PendingSignals();
 
     public Task(int tid, Process process) {
         this.tid = tid;
@@ -79,25 +77,17 @@ public final class Task {
 
     /** Marks {@code sig} pending for this thread only, from {@code senderPid} with {@code code}. */
     public synchronized void post(int sig, int senderPid, int code) {
-        pending |= 1L << (sig - 1);
-        pendingSender[sig] = senderPid;
-        pendingCode[sig] = code;
+        pending.post(sig, senderPid, code, 0);
     }
 
     /** Thread-directed signals pending. */
-    public synchronized long pending() { return pending; }
+    public synchronized long pending() { return pending.bits(); }
 
     /** Drops pending signals in {@code mask} (SIGCONT discards stops and the reverse). */
-    public synchronized void discard(long mask) { pending &= ~mask; }
+    public synchronized void discard(long mask) { pending.discard(mask); }
 
     /** As {@link Process#take}, for thread-directed signals. */
-    public synchronized long take(long blocked) {
-        long ready = pending & ~blocked;
-        if (ready == 0) return 0;
-        int sig = Long.numberOfTrailingZeros(ready) + 1;
-        pending &= ~(1L << (sig - 1));
-        return sig | ((long) pendingSender[sig] & 0xFFFFFFFFL) << 8 | (long) (pendingCode[sig] & 0xFFFF) << 40;
-    }
+    public synchronized long take(long blocked) { return pending.take(blocked, null); }
 
     /** Signals pending for this thread: its own and its process's. */
     public long allPending() { return pending() | process.pending(); }
