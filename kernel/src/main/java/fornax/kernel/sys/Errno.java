@@ -14,7 +14,7 @@ public final class Errno {
             EINVAL = 22, ENFILE = 23, EMFILE = 24, ENOTTY = 25, ETXTBSY = 26, EFBIG = 27, ENOSPC = 28,
             ESPIPE = 29, EROFS = 30, EMLINK = 31, EPIPE = 32, EDOM = 33, ERANGE = 34, EDEADLK = 35,
             ENAMETOOLONG = 36, ENOLCK = 37, ENOSYS = 38, ENOTEMPTY = 39, ELOOP = 40, ENODATA = 61,
-            EOVERFLOW = 75, EOPNOTSUPP = 95, ETIMEDOUT = 110;
+            EOVERFLOW = 75, EPROTONOSUPPORT = 93, EOPNOTSUPP = 95, ETIMEDOUT = 110;
 
     /** Symbolic name for logs ("ENOENT"), or the number. */
     public static String name(int errno) {

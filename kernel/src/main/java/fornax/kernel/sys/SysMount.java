@@ -1,5 +1,6 @@
 package fornax.kernel.sys;
 
+import fornax.kernel.ninep.client.NinePMount;
 import fornax.kernel.vfs.NamespaceOps;
 
 /**
@@ -12,7 +13,7 @@ final class SysMount {
     static final long CLONE_NEWNS = 0x20000, CLONE_FS = 0x200, CLONE_FILES = 0x400, CLONE_SYSVSEM = 0x40000;
 
     static void register(SyscallTable t) {
-        t.partial(40, "mount", "bind (MS_REC), MS_MOVE, remount read-only, tmpfs/proc/devtmpfs by type; no propagation",
+        t.partial(40, "mount", "bind (MS_REC), MS_MOVE, remount read-only, tmpfs/proc/devtmpfs by type, 9p with trans=fd; no propagation",
                 SysMount::mount);
         t.partial(39, "umount2", "EBUSY only for mounts inside, not for open files", SysMount::umount2);
         t.partial(97, "unshare", "CLONE_NEWNS (single-threaded processes), CLONE_FS, CLONE_FILES, CLONE_SYSVSEM; other namespaces EINVAL",
@@ -24,7 +25,14 @@ final class SysMount {
         String target = SysFile.path(c, a[1]);
         String source = a[0] == 0 ? null : SysFile.path(c, a[0]);
         String type = a[2] == 0 ? null : SysFile.path(c, a[2]);
-        NamespaceOps.mount(c.process().fs(), source, target, type, a[3]);
+        long flags = a[3];
+        if ("9p".equals(type) && (flags & (NamespaceOps.MS_REMOUNT | NamespaceOps.MS_BIND | NamespaceOps.MS_MOVE)) == 0) {
+            String options = a[4] == 0 ? null : SysFile.path(c, a[4]);
+            NamespaceOps.mountServer(c.process().fs(), NinePMount.connect(options, source, c.process().fds()),
+                    "9p", source, target, flags);
+            return 0;
+        }
+        NamespaceOps.mount(c.process().fs(), source, target, type, flags);
         return 0;
     }
 

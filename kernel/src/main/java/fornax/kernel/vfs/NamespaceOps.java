@@ -69,6 +69,19 @@ public final class NamespaceOps {
         }
     }
 
+    /**
+     * mount(2) of a server the caller already has (a 9P connection): mounted on {@code target} like
+     * any new file system, MS_RDONLY honoured. ENOTDIR if the target is not a directory. If the
+     * mount fails, the server's attach fid is never made, so nothing keeps the connection.
+     */
+    public static void mountServer(FsContext ctx, FileServer server, String type, String source, String target, long flags) {
+        try (Chan where = PathWalker.walk(ctx, null, target, PathWalker.FOLLOW)) {
+            if (!where.isDir()) throw new SysError(Errno.ENOTDIR);
+            ctx.namespace().mount(where, server, type, source == null ? "none" : source,
+                    Namespace.MREPL | Namespace.MCREATE, (flags & MS_RDONLY) != 0);
+        }
+    }
+
     private static boolean isMountPoint(Chan c) { return c.isMountRoot() || c.isHead() && c.mount().parent() == null; }
 
     /**

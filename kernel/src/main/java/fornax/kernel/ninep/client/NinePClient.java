@@ -60,6 +60,8 @@ public final class NinePClient implements FileServer {
     private final String uname;
     private final long dev;
     private final String name;
+    /** Close the connection when the last fid goes (a mount nobody uses any more); set once, before use. */
+    private volatile boolean closeWhenUnused;
 
     private NinePClient(ClientSession session, String aname, String uname, long dev, String name) {
         this.session = session;
@@ -82,6 +84,15 @@ public final class NinePClient implements FileServer {
                                       Consumer<String> onDeath) {
         ClientSession s = ClientSession.open(transport, msize, name, onDeath);
         return new NinePClient(s, aname, "root", dev, name);
+    }
+
+    /**
+     * From now on, the connection closes when the last fid is clunked: the mount is gone and no
+     * file is open, so the server sees the end of its input (Plan 9's mount channel does the same).
+     */
+    public NinePClient closeWhenUnused() {
+        closeWhenUnused = true;
+        return this;
     }
 
     /** True until the connection dies. */
@@ -279,6 +290,7 @@ public final class NinePClient implements FileServer {
             // an error still clunks the fid; a dead or interrupted session has nothing left to free
         } finally {
             fids.release(f.num);
+            if (closeWhenUnused && fids.count() == 0) session.close();
         }
     }
 
