@@ -59,6 +59,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * VirtioRandom → VirtioRngDriver → DriverQueue → device → PLIC.
  */
 public final class Kernel implements AutoCloseable {
+    /** How the boot tree walks to /dev to join servers to its union: the covered directory itself. */
+    private static final int DEV_UNION = fornax.kernel.vfs.PathWalker.FOLLOW | fornax.kernel.vfs.PathWalker.MOUNTPOINT;
     /** Largest executable accepted from the host. */
     private static final long MAX_EXECUTABLE = 512L << 20;
 
@@ -85,6 +87,8 @@ public final class Kernel implements AutoCloseable {
     private final fornax.kernel.sched.CpuAccounting accounting;
     /** The root tmpfs; set once while booting (fileTree), then read only. */
     private TmpFs rootFs;
+    /** The fault supervisor and its boot services; set once while booting (fileTree), then read only. */
+    private KernelServices services;
     private final TrapLoop trapLoop;
     /** The signal trampoline's code, one frame mapped read-only into every process. */
     private final long trampolineFrame;
@@ -146,7 +150,11 @@ public final class Kernel implements AutoCloseable {
                 : new DevFs(Stat.makedev(0, 5), clock, random, new ConsoleFile(console, 0), false);
         var proc = new fornax.kernel.fs.procfs.ProcFs(Stat.makedev(0, 4), procSource());
         java.util.concurrent.atomic.AtomicInteger tmpMinor = new java.util.concurrent.atomic.AtomicInteger(100);
-        Namespace ns = new Namespace(root, Map.of('|', new PipeFs(Stat.makedev(0, 12), clock, fornax.kernel.mm.PageSource.frames(frames, machine.ram())), 'c', dev),
+        Tty tty = consoleTty;
+        services = new KernelServices(this, tty != null ? tty.device(false) : DevFs.fileDevice(new ConsoleFile(console, 0)),
+                raw -> { if (tty != null) tty.setRaw(raw); }, realtimeAtBoot, tmpfsBytes);
+        Namespace ns = new Namespace(root, Map.of('|', new PipeFs(Stat.makedev(0, 12), clock, fornax.kernel.mm.PageSource.frames(frames, machine.ram())), 'c', dev,
+                's', services.supFs()),
                 Map.of("tmpfs", () -> new TmpFs(Stat.makedev(0, tmpMinor.getAndIncrement()), clock, tmpfsBytes, 01777, frames),
                         "devtmpfs", () -> dev, "proc", () -> proc));
         FsContext boot = FsContext.initial(ns, "/");
@@ -156,6 +164,16 @@ public final class Kernel implements AutoCloseable {
             Vfs.mkdir(boot, null, "/dev", 0755);
             try (Chan d = Vfs.lookup(boot, null, "/dev", true)) {
                 ns.mount(d, dev, "devtmpfs");
+            }
+            // Plan 9's devcons through the 9P path, and the supervisor's tree, after the devices
+            fornax.kernel.sup.Service cons = services.startConsole();
+            if (cons != null) {
+                try (Chan d = fornax.kernel.vfs.PathWalker.walk(boot, null, "/dev", DEV_UNION)) {
+                    ns.mount(d, cons.fs(), "9p", "#s/cons", Namespace.MAFTER, false);
+                }
+            }
+            try (Chan d = fornax.kernel.vfs.PathWalker.walk(boot, null, "/dev", DEV_UNION)) {
+                ns.mount(d, services.supFs(), "sup", "#s", Namespace.MAFTER, false);
             }
             Vfs.mkdir(boot, null, "/proc", 0555);
             try (Chan d = Vfs.lookup(boot, null, "/proc", true)) {
@@ -469,6 +487,41 @@ public final class Kernel implements AutoCloseable {
         task.name = fornax.kernel.sys.SysExec.comm(path);
         fornax.kernel.sys.SysExec.start(task, image);
         return runInit(task);
+    }
+
+    /** A file-system context at the boot namespace's root; the caller releases it. */
+    FsContext bootContext() { return FsContext.initial(namespace, "/"); }
+
+    /** The fault supervisor. */
+    public fornax.kernel.sup.Supervisor supervisor() { return services.supervisor(); }
+
+    /**
+     * Starts guest program {@code path} as a process of its own, with no parent (the kernel's,
+     * like a server started by the supervisor), in the boot namespace at /, with {@code stdio} as
+     * descriptors 0, 1, ... and the kernel log as the next one (its stderr when two are given).
+     * ENOENT, ENOEXEC... as execve; EAGAIN when out of address spaces.
+     */
+    public Process spawn(String path, List<String> argv, List<fornax.kernel.vfs.OpenFile> stdio) {
+        AddressSpace placeholder = newAddressSpace();
+        if (placeholder == null) throw new fornax.kernel.sys.SysError(fornax.kernel.sys.Errno.EAGAIN, "out of address spaces");
+        Process process = new Process(processes.allocatePid(), placeholder, path, FsContext.initial(namespace, "/"));
+        fornax.kernel.sys.SysExec.Prepared image;
+        try {
+            image = fornax.kernel.sys.SysExec.prepare(this, process, path, argv, List.of("PATH=/bin:/sbin:/usr/bin:/usr/sbin"));
+        } catch (fornax.kernel.sys.SysError e) {
+            releaseAddressSpace(placeholder);
+            process.fs().release();
+            throw e;
+        }
+        releaseAddressSpace(process.replaceImage(image.as(), image.path()));
+        for (int i = 0; i < stdio.size(); i++) process.installFd(i, stdio.get(i));
+        process.installFd(stdio.size(), new ConsoleFile(debug, 1));
+        processes.add(process, null);
+        Task task = new Task(process.pid(), process);
+        task.name = fornax.kernel.sys.SysExec.comm(path);
+        fornax.kernel.sys.SysExec.start(task, image);
+        start(task);
+        return process;
     }
 
     /** Maps the shared signal-return trampoline page into a new image. */
@@ -859,6 +912,7 @@ public final class Kernel implements AutoCloseable {
 
     /** Powers the machine off through its power device, then releases the host side. */
     @Override public void close() {
+        if (services != null) services.close();
         if (consoleReceiver != null) consoleReceiver.stop();
         timers.close();
         accounting.stop();

@@ -107,7 +107,7 @@ public final class NamespaceOps {
 
     /**
      * Runs one nsctl line: {@code bind [-abc] new old}, {@code mount [-abc] spec old} (spec: a
-     * device "#x" or a file-system type), {@code unmount [new] old}, {@code clear}. Words split
+     * device "#x", a server "#x/NAME" of a {@link ServerDirectory} device, or a file-system type), {@code unmount [new] old}, {@code clear}. Words split
      * on blanks; single quotes quote, '' inside them is a quote (rc's rules). EINVAL for a bad line.
      */
     public static void control(FsContext ctx, String line) {
@@ -139,8 +139,14 @@ public final class NamespaceOps {
                 if (w.size() != 2) throw new SysError(Errno.EINVAL, "usage: mount [-abc] spec old");
                 String spec = w.get(0);
                 Namespace ns = ctx.namespace();
-                FileServer server = spec.length() == 2 && spec.charAt(0) == '#' ? ns.device(spec.charAt(1))
-                        : ns.fileSystem(spec);
+                FileServer server;
+                if (spec.length() == 2 && spec.charAt(0) == '#') server = ns.device(spec.charAt(1));
+                else if (spec.length() > 3 && spec.charAt(0) == '#' && spec.charAt(2) == '/') {
+                    // '#s/NAME': a server named by a server directory (a supervised service)
+                    if (!(ns.device(spec.charAt(1)) instanceof ServerDirectory d))
+                        throw new SysError(Errno.EINVAL, "#" + spec.charAt(1) + " names no servers");
+                    server = d.server(spec.substring(3));
+                } else server = ns.fileSystem(spec);
                 try (Chan where = PathWalker.walk(ctx, null, w.get(1), PathWalker.FOLLOW | PathWalker.MOUNTPOINT)) {
                     ns.mount(where, server, spec, spec, flags, false);
                 }

@@ -198,6 +198,22 @@ public final class Tty implements ControllingTerminal {
 
     public int poll(int events) { return ldisc.poll(events); }
 
+    /**
+     * Plan 9's consctl rawon/rawoff: raw turns off line editing and echo (each byte is read as it
+     * arrives: VMIN 1, VTIME 0); cooked turns them back on. Other termios settings stay.
+     */
+    public void setRaw(boolean raw) {
+        Termios t = ldisc.termios();
+        if (raw) {
+            t.lflag &= ~(Termios.ICANON | Termios.ECHO);
+            t.cc[Termios.VMIN] = 1;
+            t.cc[Termios.VTIME] = 0;
+        } else {
+            t.lflag |= Termios.ICANON | Termios.ECHO;
+        }
+        ldisc.setTermios(t, false);
+    }
+
     /** ppoll waits here: {@code waiter} is unparked whenever readiness may have changed. */
     public boolean watch(Thread waiter) {
         ldisc.watch(waiter);

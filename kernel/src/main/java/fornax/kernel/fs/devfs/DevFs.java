@@ -104,6 +104,9 @@ public final class DevFs implements FileServer {
         this(dev, clock, random, fileDevice(console, false), fileDevice(console, !terminal));
     }
 
+    /** A console device over an open file that is not a terminal (for other servers of the console). */
+    public static Device fileDevice(OpenFile console) { return fileDevice(console, false); }
+
     /** A console device over an open file; opening it is ENXIO with {@code absent}. */
     private static Device fileDevice(OpenFile console, boolean absent) {
         return new Device() {

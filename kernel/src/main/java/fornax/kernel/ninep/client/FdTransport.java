@@ -24,7 +24,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Locking: {@code lock} guards the outgoing queue and {@code closed}; the reader is serialised
  * by {@code readLock}; the pipe's own locks are taken with neither held.
  */
-final class FdTransport implements Transport {
+public final class FdTransport implements Transport {
     private final FileDescription readFrom, writeTo;
     private final String description;
     private final ReentrantLock lock = new ReentrantLock();
@@ -38,7 +38,7 @@ final class FdTransport implements Transport {
     private final Thread writer;
 
     /** Takes over one reference to each description (the caller retained them). */
-    FdTransport(FileDescription readFrom, FileDescription writeTo, String description) {
+    public FdTransport(FileDescription readFrom, FileDescription writeTo, String description) {
         this.readFrom = readFrom;
         this.writeTo = writeTo;
         this.description = description;
