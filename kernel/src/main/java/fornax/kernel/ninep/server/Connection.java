@@ -39,10 +39,11 @@ import java.util.concurrent.CountDownLatch;
  * </pre>
  *
  * <p>Flush (flush(5)): a request's reply is sent under its {@link Pending}'s monitor and only if
- * it is not flushed; Tflush sets the flag under the same monitor before it interrupts the request
- * (file servers turn the interrupt into EINTR) and waits for it to end. So no reply for the old
- * tag can follow the Rflush, and the old request's thread is never interrupted while it sends
- * (which would close a socket under a virtual thread).
+ * it is not flushed, and the request leaves the in-flight table only after that; Tflush sets the
+ * flag under the same monitor before it interrupts the request (file servers turn the interrupt
+ * into EINTR) and waits for it to end. So no reply for the old tag can follow the Rflush, and the
+ * old request's thread is never interrupted while it sends (which would close a socket under a
+ * virtual thread).
  *
  * <p>Locking: {@code fidsLock} guards {@code fids} (a leaf: nothing is called while holding it);
  * each Pending's monitor guards its flag and the sending of its reply. {@code inflight} is a
@@ -66,8 +67,9 @@ final class Connection {
         final int tag;
         final NinePCodec codec;
         Thread thread;
-        private boolean flushed;        // guarded by this
-        final CountDownLatch done = new CountDownLatch(1);
+        private boolean flushed;        // guarded by this: no reply may be sent
+        private boolean answered;       // guarded by this: its reply is out (or will never be)
+        final Latch done = new Latch();
 
         Pending(int tag, NinePCodec codec) {
             this.tag = tag;
@@ -76,6 +78,27 @@ final class Connection {
 
         /** From now on no reply is sent for this request. */
         synchronized void flush() { flushed = true; }
+
+        synchronized boolean answered() { return answered; }
+    }
+
+    /** A one-shot latch whose uninterruptible wait suits the reader (which must not give up). */
+    static final class Latch {
+        private final CountDownLatch latch = new CountDownLatch(1);
+        void countDown() { latch.countDown(); }
+        void await() throws InterruptedException { latch.await(); }
+        void awaitUninterruptibly() {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    latch.await();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) Thread.currentThread().interrupt();
+        }
     }
 
     Connection(NinePServer server, Transport transport) {
@@ -134,10 +157,17 @@ final class Connection {
         transport.send(reply.encode(rv, tag));
     }
 
-    /** Starts a thread for request {@code r}; a tag already in flight is a protocol error. */
+    /**
+     * Starts a thread for request {@code r}. A tag still in flight is a protocol error, unless
+     * that request has already sent its reply and is only leaving the table: the client may
+     * reuse a tag as soon as the reply is out.
+     */
     private void start(Request r, int tag, NinePCodec c) throws NinePException {
         Pending p = new Pending(tag, c);
-        if (inflight.putIfAbsent(tag, p) != null) throw new NinePException("tag " + tag + " is already in flight");
+        for (Pending prev; (prev = inflight.putIfAbsent(tag, p)) != null; ) {
+            if (!prev.answered()) throw new NinePException("tag " + tag + " is already in flight");
+            prev.done.awaitUninterruptibly();
+        }
         p.thread = Thread.ofVirtual().name("9p " + server.name + " tag " + tag).unstarted(() -> run(p, r));
         p.thread.start();
     }
@@ -155,11 +185,15 @@ final class Connection {
         finish(p, reply);
     }
 
-    /** Sends the reply unless the request was flushed; ends the request either way. */
+    /**
+     * Sends the reply unless the request was flushed, then ends the request: it leaves the table
+     * only after its reply is out, so a Tflush naming it meanwhile waits for it (and its Rflush
+     * follows the reply) rather than answering at once and racing it.
+     */
     private void finish(Pending p, Reply reply) {
         try {
             synchronized (p) {
-                inflight.remove(p.tag, p);
+                p.answered = true;
                 if (p.flushed || reply == null) return;
                 byte[] bytes;
                 try {
@@ -176,6 +210,7 @@ final class Connection {
                 }
             }
         } finally {
+            inflight.remove(p.tag, p);
             p.done.countDown();
         }
     }
@@ -212,18 +247,7 @@ final class Connection {
             p.flush();
             p.thread.interrupt();
         }
-        boolean interrupted = false;
-        for (Pending p : all) {
-            while (true) {
-                try {
-                    p.done.await();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        }
-        if (interrupted) Thread.currentThread().interrupt();
+        for (Pending p : all) p.done.awaitUninterruptibly();
     }
 
     // ------------------------------------------------------------------ the fid table
