@@ -608,4 +608,156 @@ class RamFs9pTest {
             assertEquals(0, s.finish());
         }
     }
+
+    // ================================================================== malformed input
+
+    /** A raw message: size[4] type[1] tag[2] body, with the size field saying its true length. */
+    static byte[] raw(int type, int tag, byte[] body) {
+        byte[] m = new byte[7 + body.length];
+        le32(m, 0, m.length);
+        m[4] = (byte) type;
+        m[5] = (byte) tag;
+        m[6] = (byte) (tag >> 8);
+        System.arraycopy(body, 0, m, 7, body.length);
+        return m;
+    }
+
+    static void le32(byte[] b, int off, int v) {
+        for (int i = 0; i < 4; i++) b[off + i] = (byte) (v >> (8 * i));
+    }
+
+    static byte[] cat(byte[]... parts) {
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        for (byte[] p : parts) o.writeBytes(p);
+        return o.toByteArray();
+    }
+
+    static byte[] u32(int v) { byte[] b = new byte[4]; le32(b, 0, v); return b; }
+    static byte[] u16(int v) { return new byte[] {(byte) v, (byte) (v >> 8)}; }
+    static byte[] str(String s) { return cat(u16(s.length()), bytes(s)); }
+
+    /** Sends input to a fresh session (msize 8192) and expects exit 1 with one log line naming why. */
+    private static void refused(String why, byte[] input, boolean session) throws Exception {
+        try (Server s = session ? Server.session(8192) : new Server()) {
+            try {
+                s.sendRaw(input);
+            } catch (IOException ignored) {
+                // The server may already have gone: what it said is checked below.
+            }
+            int st = s.finish();
+            String err = s.err();
+            assertEquals(1, st, why + ": exit status (stderr: " + err + ")");
+            List<String> lines = err.lines().toList();
+            assertEquals(1, lines.size(), why + ": one line on stderr: " + err);
+            assertTrue(lines.getFirst().startsWith("ramfs9p: "), lines.getFirst());
+            assertTrue(lines.getFirst().contains(why), "'" + why + "' in: " + lines.getFirst());
+        }
+    }
+
+    @Test
+    void malformedMessagesEndTheServerWithStatusOne() throws Exception {
+        refused("size 3 is less than the 7-byte header", new byte[] {3, 0, 0, 0, 100, 0, 0}, false);
+        refused("size 0 is less", new byte[] {0, 0, 0, 0}, true);
+        refused("size 9000 exceeds msize 8192", cat(u32(9000), new byte[9000 - 4]), true);
+        refused("size 4294967295 exceeds msize", new byte[] {-1, -1, -1, -1}, false);
+        refused("wname runs past the end", raw(TWALK, 1, cat(u32(0), u32(1), u16(1), u16(50), bytes("abc"))), true);
+        refused("nwname 17 > 16", raw(TWALK, 1, cat(u32(0), u32(1), u16(17))), true);
+        refused("2 bytes left over", raw(TCLUNK, 1, cat(u32(0), u16(0))), true);
+        refused("fid runs past the end", raw(TCLUNK, 1, new byte[] {0, 0}), true);
+        refused("name holds a NUL byte", raw(TMKDIR, 1, cat(u32(0), str("a\0b"), u32(0755), u32(0))), true);
+        refused("data runs past the end", raw(TWRITE, 1, cat(u32(0), new byte[8], u32(100), bytes("short"))), true);
+        refused("version runs past the end", raw(TVERSION, NOTAG, cat(u32(8192), u16(9))), false);
+        refused("end of input inside a 20-byte message", cat(u32(20), new byte[6]), true);
+        refused("end of input inside a message's size field", new byte[] {20, 0}, true);
+    }
+
+    @Test
+    void cleanEndOfInputIsStatusZero() throws Exception {
+        try (Server s = new Server()) {
+            assertEquals(0, s.finish());
+            assertEquals("", s.err());
+        }
+        try (Server s = new Server("-v")) {
+            s.rpc(new Tversion(8192, "9P2000.L"));
+            assertEquals(0, s.finish());
+            assertEquals(List.of("ramfs9p: <- Tversion tag 65535 size 21", "ramfs9p: -> Rversion tag 65535 size 21"),
+                    s.err().lines().toList(), "-v logs each message");
+        }
+    }
+
+    /**
+     * Mutated requests (bytes flipped, bodies cut or grown, types changed; the size field always
+     * true) against a running session: every reply must decode strictly under 9P2000.L and carry
+     * its request's tag, and a server that stops must have exited 1 with one line, never by a
+     * signal. Deterministic: a fixed seed and a fixed number of messages.
+     */
+    @Test
+    void mutatedRequestsNeverCrashTheServer() throws Exception {
+        NinePCodec c = new NinePCodec(Dialect.P9P2000L, 8192);
+        List<byte[]> corpus = new ArrayList<>();
+        for (Request m : List.of(new Twalk(0, 1, List.of("d")), new Twalk(0, 2, List.of()), new Tmkdir(0, "d", 0755, 0),
+                new Tlcreate(2, "f", O_RDWR, 0644, 0), new Twrite(2, 0, bytes("hello there")), new Tread(2, 0, 100),
+                new Tlopen(1, O_RDONLY), new Treaddir(1, 0, 500), new Tgetattr(2, GETATTR_ALL),
+                new Tsetattr(2, SETATTR_SIZE | SETATTR_MTIME, 0, 0, 0, 3, 0, 0, 0, 0), new Tstatfs(0),
+                new Tsymlink(0, "l", "target", 0), new Treadlink(3), new Trenameat(0, "d", 0, "e"),
+                new Trename(1, 0, "g"), new Tunlinkat(0, "f", 0), new Tlink(0, 2, "h"), new Tremove(3),
+                new Tclunk(1), new Tflush(4), new Tlock(2, 1, 0, 0, 1, 1, "c"), new Tgetlock(2, 1, 0, 1, 1, "c"),
+                new Txattrwalk(2, 5, ""), new Tfsync(2, 1), new Tmknod(0, "p", 0010600, 0, 0, 0),
+                new Tattach(6, NOFID, "u", "", 0), new Tauth(7, "u", "", 0)))
+            corpus.add(c.encode(m, 1));
+        Random rnd = new Random(20250114);
+        int sent = 0, deaths = 0, replies = 0;
+        while (sent < 2000) {
+            try (Server s = Server.session(8192)) {
+                boolean died = false;
+                while (sent < 2000 && !died) {
+                    byte[] m = mutate(corpus.get(rnd.nextInt(corpus.size())), rnd);
+                    sent++;
+                    int tag = m[5] & 0xFF | (m[6] & 0xFF) << 8;
+                    try {
+                        s.sendRaw(m);
+                        byte[] r = s.transport.receive(8192);
+                        Frame f = s.codec.decode(r);    // strict: a malformed reply fails the test here
+                        assertEquals(tag, f.tag(), "tag of the reply to " + Arrays.toString(m));
+                        assertEquals(f.message() instanceof Rlerror ? RLERROR : m[4] + 1, f.message().type());
+                        replies++;
+                    } catch (EOFException | NinePException e) {
+                        if (e instanceof NinePException) throw e;
+                        died = true;
+                    } catch (IOException e) {
+                        died = true;                    // the pipe broke under our write
+                    }
+                }
+                int st = s.finish();
+                if (died) {
+                    deaths++;
+                    assertEquals(1, st, "exit status after a mutated message; stderr: " + s.err());
+                    assertEquals(1, s.err().lines().count(), s.err());
+                } else {
+                    assertEquals(0, st, s.err());
+                }
+            }
+        }
+        System.err.println("FUZZ replies " + replies + " deaths " + deaths);
+        assertTrue(replies > 1000 && deaths > 10, "both kinds of outcome were exercised: replies " + replies + ", deaths " + deaths);
+    }
+
+    private static byte[] mutate(byte[] m, Random rnd) {
+        byte[] b = m.clone();
+        int k = rnd.nextInt(10);
+        if (k < 4) {                                    // a few bytes changed: fids, offsets, lengths
+            for (int i = 0, n = 1 + rnd.nextInt(3); i < n; i++) b[7 + rnd.nextInt(b.length - 7)] = (byte) rnd.nextInt(256);
+        } else if (k == 4) {
+            b = Arrays.copyOf(b, 7 + rnd.nextInt(b.length - 6));                            // cut short
+        } else if (k == 5) {
+            b = Arrays.copyOf(b, b.length + 1 + rnd.nextInt(8));                            // grown with zeros
+        } else if (k == 6) {
+            b[4] = (byte) rnd.nextInt(256);                                                 // any type
+        }                                                                                   // else as it was
+        b[5] = (byte) rnd.nextInt(256);
+        b[6] = (byte) rnd.nextInt(0x7F);                 // never NOTAG, never the session's tags
+        le32(b, 0, b.length);
+        if (b[4] == (byte) TVERSION) b[4] = (byte) TFLUSH;   // keep msize fixed: replies then fit
+        return b;
+    }
 }
