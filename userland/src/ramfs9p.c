@@ -8,6 +8,8 @@
  *     -v        log every message to stderr
  *   Exit status: 0 at the end of input between messages; 1 after a malformed message, an end of
  *   input inside one, or a failed write (one line on stderr says which); 2 for bad arguments.
+ *   At the end of input the server audits itself (every byte charged is in the tree, link
+ *   counts match the entries) and exits 1 with "internal error" if not: a check for tests.
  *
  * Design. One thread answers one message at a time, in order, so a Tflush always finds its
  * target already answered (Rflush at once) and nothing needs a lock.
@@ -278,10 +280,16 @@ static struct node *node_new(enum kind kind, uint32_t mode, uint32_t uid, uint32
     return n;
 }
 
+/* What a node is charged: itself, a file's data buffer, a link's target. (Dents are charged apart.) */
+static uint64_t node_cost(const struct node *n)
+{
+    return sizeof *n + (n->kind == K_REG ? n->cap : n->kind == K_LNK ? n->size + 1 : 0);
+}
+
 static void node_put(struct node *n)
 {
     if (n->refs || n->nlink || n == root) return;
-    uncharge(sizeof *n + (n->kind == K_REG ? n->cap : n->kind == K_LNK ? n->size + 1 : 0));
+    uncharge(node_cost(n));
     free(n->data);
     free(n);
 }
@@ -1055,6 +1063,60 @@ static handler handler_for(int type)
     }
 }
 
+/* ------------------------------------------------------------------------ the audit */
+
+/* A directory's link count must be 2 + its subdirectories (and 0 only once removed). */
+static void audit_dir(struct node *dir)
+{
+    uint64_t subdirs = 0;
+    for (struct dent *d = dir->first; d; d = d->next) subdirs += d->node->kind == K_DIR;
+    if (dir->nlink != 2 + subdirs)
+        die("internal error: directory %llu has nlink %llu and %llu subdirectories", (unsigned long long)dir->path,
+            (unsigned long long)dir->nlink, (unsigned long long)subdirs);
+}
+
+/* At the end of input, with every fid clunked, the tree alone must account for every byte
+ * charged, and link counts must match the entries. Tests rely on this to find leaks. The walk
+ * needs no stack (a client may nest directories deeper than any stack): it climbs back through
+ * each directory's one dent. */
+static void audit(void)
+{
+    clunk_all();
+    uint64_t sum = node_cost(root);
+    struct node *dir = root;
+    struct dent *d = root->first;
+    audit_dir(root);
+    for (;;) {
+        if (!d) {
+            if (dir == root) break;
+            d = dir->links->next;       /* on to the entry after this directory in its parent */
+            dir = dir->links->dir;
+            continue;
+        }
+        struct node *n = d->node;
+        sum += sizeof *d + d->len;
+        if (n->kind == K_DIR) {         /* a directory has exactly one dent: counted on entry */
+            sum += node_cost(n);
+            audit_dir(n);
+            dir = n;
+            d = n->first;
+            continue;
+        }
+        if (d == n->links) {            /* a file once, at its first link */
+            uint64_t links = 0;
+            for (struct dent *l = n->links; l; l = l->link_next) links++;
+            if (links != n->nlink)
+                die("internal error: file %llu has nlink %llu and %llu names", (unsigned long long)n->path,
+                    (unsigned long long)n->nlink, (unsigned long long)links);
+            sum += node_cost(n);
+        }
+        d = d->next;
+    }
+    if (sum != used)
+        die("internal error: %llu bytes charged but the tree holds %llu", (unsigned long long)used,
+            (unsigned long long)sum);
+}
+
 /* ------------------------------------------------------------------------- the loop */
 
 /* Reads exactly n bytes; returns how many came before the end of input (n unless it ended). */
@@ -1167,5 +1229,6 @@ int main(int argc, char **argv)
     root = node_new(K_DIR, S_IFDIR | 0755, 0, 0, &err);
     if (!inbuf || !outbuf || !root) die("cannot allocate the buffers and the root (msize %u)", own_msize);
     serve();
+    audit();
     return 0;
 }

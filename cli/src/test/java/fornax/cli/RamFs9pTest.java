@@ -610,6 +610,81 @@ class RamFs9pTest {
         }
     }
 
+    /**
+     * Thousands of well-formed requests picked at random over a few names and fids: whatever
+     * they do to each other (renames under open fids, unlinks of open files, links, truncates,
+     * ENOSPC under a 2 MiB limit), every reply is well-formed and of the right type, and at the
+     * end of input the server's own audit (exit 0) finds every charged byte in the tree and every
+     * link count right.
+     */
+    @Test
+    void randomOperationsKeepTheBooks() throws Exception {
+        Random rnd = new Random(Long.getLong("ramfs9p.fuzz.seed", 77));
+        String[] names = {"a", "b", "c", "d"};
+        java.util.Map<String, Integer> ok = new java.util.TreeMap<>();
+        try (Server s = Server.session(8192, "-M", "2097152")) {
+            List<Integer> live = new ArrayList<>(List.of(0));   // fids the server should know
+            List<Integer> files = new ArrayList<>();             // of those, opened regular files
+            for (int i = 0; i < 20_000; i++) {
+                int fid = live.isEmpty() || rnd.nextInt(10) == 0 ? rnd.nextInt(10) : live.get(rnd.nextInt(live.size()));
+                int other = rnd.nextBoolean() || live.isEmpty() ? rnd.nextInt(10) : live.get(rnd.nextInt(live.size()));
+                int file = files.isEmpty() || rnd.nextInt(5) == 0 ? fid : files.get(rnd.nextInt(files.size()));
+                int fresh = rnd.nextInt(10);
+                for (int k = 0; k < 10 && live.contains(fresh) && rnd.nextInt(8) != 0; k++) fresh = rnd.nextInt(10);
+                String n = names[rnd.nextInt(names.length)], n2 = names[rnd.nextInt(names.length)];
+                List<String> path = new ArrayList<>();
+                for (int k = rnd.nextInt(4); k > 0; k--) path.add(rnd.nextInt(5) == 0 ? ".." : names[rnd.nextInt(names.length)]);
+                int flags = rnd.nextInt(3) | (rnd.nextInt(4) == 0 ? O_TRUNC : 0) | (rnd.nextInt(4) == 0 ? O_APPEND : 0);
+                Request m = switch (rnd.nextInt(21)) {
+                    case 0 -> new Tattach(fresh, NOFID, "u", "", 0);
+                    case 1, 2, 3 -> new Twalk(fid, rnd.nextInt(5) == 0 ? fid : fresh, path);
+                    case 4 -> new Tlopen(fid, flags);
+                    case 5 -> new Tlcreate(fid, n, flags, 0644, 0);
+                    case 6 -> new Tmkdir(fid, n, 0755, 0);
+                    case 7 -> new Twrite(file, rnd.nextInt(200_000), new byte[rnd.nextInt(s.codec.maxWriteData())]);
+                    case 8 -> new Tread(file, rnd.nextInt(200_000), rnd.nextInt(9000));
+                    case 9 -> new Treaddir(fid, rnd.nextInt(8), 50 + rnd.nextInt(1000));
+                    case 10 -> new Tsetattr(file, SETATTR_SIZE, 0, 0, 0, rnd.nextInt(400_000), 0, 0, 0, 0);
+                    case 11 -> new Tunlinkat(fid, n, rnd.nextBoolean() ? AT_REMOVEDIR : 0);
+                    case 12 -> new Trenameat(fid, n, other, n2);
+                    case 13 -> new Trename(fid, other, n);
+                    case 14 -> new Tlink(fid, file, n);
+                    case 15 -> new Tremove(fid);
+                    case 16 -> new Tclunk(fid);
+                    case 17 -> new Tsymlink(fid, n, "target", 0);
+                    case 18 -> new Tmknod(fid, n, 0010644, 0, 0, 0);
+                    case 19 -> new Tgetattr(fid, GETATTR_ALL);
+                    default -> new Tstatfs(fid);
+                };
+                Reply r = s.rpc(m);
+                switch (m) {
+                    case Tattach a when r instanceof Rattach -> live.add(a.fid());
+                    case Twalk w when r instanceof Rwalk rw && rw.qids().size() == w.wnames().size() && !live.contains(w.newfid()) ->
+                            live.add(w.newfid());
+                    case Tclunk c when r instanceof Rclunk -> {
+                        live.remove(Integer.valueOf(c.fid()));
+                        files.remove(Integer.valueOf(c.fid()));
+                    }
+                    case Tremove c -> {
+                        live.remove(Integer.valueOf(c.fid()));
+                        files.remove(Integer.valueOf(c.fid()));
+                    }
+                    case Tlcreate c when r instanceof Rlcreate -> files.add(c.fid());
+                    case Tlopen o when r instanceof Rlopen ro && !ro.qid().isDir() -> files.add(o.fid());
+                    default -> { }
+                }
+                String key = r instanceof Rlerror e ? typeName(m.type()) + " errno " + e.ecode() : typeName(r.type());
+                if (!(r instanceof Rlerror)) assertEquals(m.type() + 1, r.type(), m + " answered " + r);
+                ok.merge(key, 1, Integer::sum);
+            }
+            assertEquals(0, s.finish(), "the audit at the end of input: " + s.err());
+            assertEquals("", s.err());
+        }
+        for (String t : List.of("Rwalk", "Rlopen", "Rlcreate", "Rmkdir", "Rwrite", "Rread", "Rreaddir", "Rsetattr",
+                "Runlinkat", "Rrenameat", "Rrename", "Rlink", "Rremove", "Rclunk", "Rsymlink", "Rmknod"))
+            assertTrue(ok.getOrDefault(t, 0) >= 5, t + " happened too rarely to mean much: " + ok);
+    }
+
     // ================================================================== malformed input
 
     /** A raw message: size[4] type[1] tag[2] body, with the size field saying its true length. */
