@@ -73,33 +73,22 @@ enum {                                  /* message types (Linux include/net/9p/9
 #define MAXWELEM   16
 #define HEADER     7
 #define RREAD_HDR  11                   /* size type tag count: Rread/Rreaddir data ≤ msize − 11 */
-#define MIN_MSIZE  256                  /* below this not even Rgetattr (160 bytes) fits comfortably */
+#define MIN_MSIZE  256                  /* as the kernel's codec: every fixed-size reply fits */
 #define MAX_MSIZE  (16u << 20)
 #define MAXFIDS    4096
 #define FIDBUCKETS 1024
 #define NAME_MAX_  255
 #define TARGET_MAX 4095
-#define QTDIR 0x80
-#define QTSYMLINK 0x02
-/* 9P2000.L open flags (P9_DOTL_*): the asm-generic open(2) values, whatever the host's are. */
-#define L_ACCMODE 03
-#define L_RDONLY 00
-#define L_WRONLY 01
-#define L_TRUNC 01000
-#define L_APPEND 02000
-#define L_DIRECTORY 0200000
-#define AT_REMOVEDIR_ 0x200
-/* Tsetattr valid bits */
-#define SA_MODE 0x1
-#define SA_UID 0x2
-#define SA_GID 0x4
-#define SA_SIZE 0x8
-#define SA_ATIME 0x10
-#define SA_MTIME 0x20
-#define SA_ATIME_SET 0x80
-#define SA_MTIME_SET 0x100
+#define QTDIR      0x80
+#define QTSYMLINK  0x02
 #define GETATTR_ALL 0x3fffull
 #define TMPFS_MAGIC 0x01021994
+#define AT_REMOVEDIR_ 0x200
+/* 9P2000.L open flags (P9_DOTL_*): the asm-generic open(2) values, whatever the host's are. */
+enum { L_ACCMODE = 03, L_RDONLY = 00, L_WRONLY = 01, L_TRUNC = 01000, L_APPEND = 02000, L_DIRECTORY = 0200000 };
+/* Tsetattr valid bits (P9_ATTR_*) */
+enum { SA_MODE = 0x1, SA_UID = 0x2, SA_GID = 0x4, SA_SIZE = 0x8, SA_ATIME = 0x10, SA_MTIME = 0x20,
+       SA_ATIME_SET = 0x80, SA_MTIME_SET = 0x100 };
 
 enum kind { K_DIR, K_REG, K_LNK, K_SPECIAL };
 
@@ -157,7 +146,7 @@ static unsigned cur_tag;
 static const char *tname(int t)
 {
     static const struct { int t; const char *n; } names[] = {
-        {7, "lerror"}, {8, "statfs"}, {12, "lopen"}, {14, "lcreate"}, {16, "symlink"}, {18, "mknod"},
+        {6, "lerror"}, {8, "statfs"}, {12, "lopen"}, {14, "lcreate"}, {16, "symlink"}, {18, "mknod"},
         {20, "rename"}, {22, "readlink"}, {24, "getattr"}, {26, "setattr"}, {30, "xattrwalk"},
         {32, "xattrcreate"}, {40, "readdir"}, {50, "fsync"}, {52, "lock"}, {54, "getlock"}, {70, "link"},
         {72, "mkdir"}, {74, "renameat"}, {76, "unlinkat"}, {100, "version"}, {102, "auth"},
@@ -482,14 +471,6 @@ static void clunk_all(void)
         while (fids[b]) fid_clunk(fids[b]);
 }
 
-/* The fid a message names, or NULL with *err = EBADF. */
-static struct fid *need_fid(uint32_t num, int *err)
-{
-    struct fid *f = fid_get(num);
-    if (!f) *err = EBADF;
-    return f;
-}
-
 /* ------------------------------------------------------------------------ the messages */
 /* Each handler parses its whole message, then acts; it returns 0 with the reply body in w (and
  * *rtype set by the caller's convention: T+1) or an errno for Rlerror. */
@@ -544,9 +525,9 @@ static int h_walk(struct rd *r, struct wr *w)
     struct str names[MAXWELEM];
     for (int i = 0; i < n; i++) names[i] = gstr(r, "wname");
     done(r);
+    struct fid *f = fid_get(fid);
+    if (!f) return EBADF;
     int err = 0;
-    struct fid *f = need_fid(fid, &err);
-    if (!f) return err;
     if (f->open) return EBADF;          /* walk(5): an opened fid cannot be walked */
     if (newfid != fid && fid_get(newfid)) return EBADF;
     if (newfid != fid && nfids >= MAXFIDS) return EMFILE;
@@ -578,9 +559,8 @@ static int h_lopen(struct rd *r, struct wr *w)
 {
     uint32_t fid = g32(r, "fid"), flags = g32(r, "flags");
     done(r);
-    int err = 0;
-    struct fid *f = need_fid(fid, &err);
-    if (!f) return err;
+    struct fid *f = fid_get(fid);
+    if (!f) return EBADF;
     if (f->open) return EBADF;
     struct node *n = f->node;
     uint32_t acc = flags & L_ACCMODE;
@@ -606,9 +586,9 @@ static int h_lcreate(struct rd *r, struct wr *w)
     struct str name = gstr(r, "name");
     uint32_t flags = g32(r, "flags"), mode = g32(r, "mode"), gid = g32(r, "gid");
     done(r);
+    struct fid *f = fid_get(fid);
+    if (!f) return EBADF;
     int err = 0;
-    struct fid *f = need_fid(fid, &err);
-    if (!f) return err;
     if (f->open) return EBADF;
     if ((flags & L_ACCMODE) == L_ACCMODE) return EINVAL;
     struct node *n = create_in(f->node, name, K_REG, S_IFREG | (mode & 07777), f->uid, gid, &err);
@@ -627,9 +607,9 @@ static int h_symlink(struct rd *r, struct wr *w)
     struct str name = gstr(r, "name"), target = gstr(r, "symtgt");
     uint32_t gid = g32(r, "gid");
     done(r);
+    struct fid *f = fid_get(fid);
+    if (!f) return EBADF;
     int err = 0;
-    struct fid *f = need_fid(fid, &err);
-    if (!f) return err;
     if (target.len == 0) return ENOENT;             /* symlink(2) refuses an empty target so */
     if (target.len > TARGET_MAX) return ENAMETOOLONG;
     if (charge(target.len + 1) != 0) return ENOSPC;
@@ -651,9 +631,9 @@ static int h_mknod(struct rd *r, struct wr *w)
     struct str name = gstr(r, "name");
     uint32_t mode = g32(r, "mode"), major = g32(r, "major"), minor = g32(r, "minor"), gid = g32(r, "gid");
     done(r);
+    struct fid *f = fid_get(dfid);
+    if (!f) return EBADF;
     int err = 0;
-    struct fid *f = need_fid(dfid, &err);
-    if (!f) return err;
     uint32_t fmt = mode & S_IFMT;
     enum kind k = K_SPECIAL;
     if (fmt == 0 || fmt == S_IFREG) { k = K_REG; fmt = S_IFREG; }   /* mknod(2) makes plain files too */
@@ -672,9 +652,9 @@ static int h_mkdir(struct rd *r, struct wr *w)
     struct str name = gstr(r, "name");
     uint32_t mode = g32(r, "mode"), gid = g32(r, "gid");
     done(r);
+    struct fid *f = fid_get(dfid);
+    if (!f) return EBADF;
     int err = 0;
-    struct fid *f = need_fid(dfid, &err);
-    if (!f) return err;
     struct node *n = create_in(f->node, name, K_DIR, S_IFDIR | (mode & 07777), f->uid, gid, &err);
     if (!n) return err;
     pqid(w, n);
@@ -685,9 +665,8 @@ static int h_readlink(struct rd *r, struct wr *w)
 {
     uint32_t fid = g32(r, "fid");
     done(r);
-    int err = 0;
-    struct fid *f = need_fid(fid, &err);
-    if (!f) return err;
+    struct fid *f = fid_get(fid);
+    if (!f) return EBADF;
     if (f->node->kind != K_LNK) return EINVAL;
     pstr(w, f->node->data, (uint16_t)f->node->size);
     return 0;
@@ -699,9 +678,8 @@ static int h_read(struct rd *r, struct wr *w)
     uint64_t off = g64(r, "offset");
     uint32_t count = g32(r, "count");
     done(r);
-    int err = 0;
-    struct fid *f = need_fid(fid, &err);
-    if (!f) return err;
+    struct fid *f = fid_get(fid);
+    if (!f) return EBADF;
     if (!f->open || (f->flags & L_ACCMODE) == L_WRONLY) return EBADF;
     struct node *n = f->node;
     if (n->kind == K_DIR) return EISDIR;
@@ -722,9 +700,9 @@ static int h_write(struct rd *r, struct wr *w)
     uint32_t count = g32(r, "count");
     const uint8_t *data = take(r, count, "data");
     done(r);
+    struct fid *f = fid_get(fid);
+    if (!f) return EBADF;
     int err = 0;
-    struct fid *f = need_fid(fid, &err);
-    if (!f) return err;
     if (!f->open || (f->flags & L_ACCMODE) == L_RDONLY) return EBADF;
     struct node *n = f->node;
     if (n->kind != K_REG) return EINVAL;
@@ -771,9 +749,8 @@ static int h_readdir(struct rd *r, struct wr *w)
     uint64_t off = g64(r, "offset");
     uint32_t count = g32(r, "count");
     done(r);
-    int err = 0;
-    struct fid *f = need_fid(fid, &err);
-    if (!f) return err;
+    struct fid *f = fid_get(fid);
+    if (!f) return EBADF;
     if (!f->open) return EBADF;
     struct node *dir = f->node;
     if (dir->kind != K_DIR) return ENOTDIR;
@@ -796,9 +773,8 @@ static int h_getattr(struct rd *r, struct wr *w)
     uint32_t fid = g32(r, "fid");
     g64(r, "request_mask");
     done(r);
-    int err = 0;
-    struct fid *f = need_fid(fid, &err);
-    if (!f) return err;
+    struct fid *f = fid_get(fid);
+    if (!f) return EBADF;
     struct node *n = f->node;
     p64(w, GETATTR_ALL);                /* everything is known, whatever was asked */
     pqid(w, n);
@@ -826,9 +802,9 @@ static int h_setattr(struct rd *r, struct wr *w)
     at.tv_sec = (int64_t)g64(r, "atime_sec"); at.tv_nsec = (long)g64(r, "atime_nsec");
     mt.tv_sec = (int64_t)g64(r, "mtime_sec"); mt.tv_nsec = (long)g64(r, "mtime_nsec");
     done(r);
+    struct fid *f = fid_get(fid);
+    if (!f) return EBADF;
     int err = 0;
-    struct fid *f = need_fid(fid, &err);
-    if (!f) return err;
     struct node *n = f->node;
     /* Check everything before changing anything: a failed Tsetattr leaves the file as it was. */
     if ((valid & SA_SIZE) && n->kind != K_REG) return n->kind == K_DIR ? EISDIR : EINVAL;
@@ -854,8 +830,7 @@ static int h_statfs(struct rd *r, struct wr *w)
 {
     uint32_t fid = g32(r, "fid");
     done(r);
-    int err = 0;
-    if (!need_fid(fid, &err)) return err;
+    if (!fid_get(fid)) return EBADF;
     uint64_t per_file = sizeof(struct node) + sizeof(struct dent) + 16;
     p32(w, TMPFS_MAGIC);
     p32(w, 4096);                                   /* bsize */
@@ -871,8 +846,7 @@ static int h_fsync(struct rd *r, struct wr *w)
     uint32_t fid = g32(r, "fid");
     g32(r, "datasync");
     done(r);
-    int err = 0;
-    if (!need_fid(fid, &err)) return err;
+    if (!fid_get(fid)) return EBADF;
     return 0;                           /* memory is as durable as this server gets */
 }
 
@@ -882,9 +856,8 @@ static int h_unlinkat(struct rd *r, struct wr *w)
     struct str name = gstr(r, "name");
     uint32_t flags = g32(r, "flags");
     done(r);
-    int err = 0;
-    struct fid *f = need_fid(dfid, &err);
-    if (!f) return err;
+    struct fid *f = fid_get(dfid);
+    if (!f) return EBADF;
     struct node *dir = f->node;
     if (flags & ~AT_REMOVEDIR_) return EINVAL;
     if (dir->kind != K_DIR) return ENOTDIR;
@@ -938,9 +911,8 @@ static int h_renameat(struct rd *r, struct wr *w)
     uint32_t nfid = g32(r, "newdirfid");
     struct str nname = gstr(r, "newname");
     done(r);
-    int err = 0;
-    struct fid *of = need_fid(ofid, &err), *nf = of ? need_fid(nfid, &err) : NULL;
-    if (!nf) return err;
+    struct fid *of = fid_get(ofid), *nf = fid_get(nfid);
+    if (!of || !nf) return EBADF;
     if (of->node->kind != K_DIR) return ENOTDIR;
     if (streq(oname, ".") || streq(oname, "..")) return EBUSY;
     struct dent *src = lookup(of->node, oname);
@@ -953,9 +925,8 @@ static int h_rename(struct rd *r, struct wr *w)
     uint32_t fid = g32(r, "fid"), dfid = g32(r, "dfid");
     struct str name = gstr(r, "name");
     done(r);
-    int err = 0;
-    struct fid *f = need_fid(fid, &err), *df = f ? need_fid(dfid, &err) : NULL;
-    if (!df) return err;
+    struct fid *f = fid_get(fid), *df = fid_get(dfid);
+    if (!f || !df) return EBADF;
     if (f->node == root) return EBUSY;
     if (!f->node->links) return ENOENT;             /* already unlinked */
     return do_rename(f->node->links, df->node, name);
@@ -965,9 +936,9 @@ static int h_remove(struct rd *r, struct wr *w)
 {
     uint32_t fid = g32(r, "fid");
     done(r);
+    struct fid *f = fid_get(fid);
+    if (!f) return EBADF;
     int err = 0;
-    struct fid *f = need_fid(fid, &err);
-    if (!f) return err;
     struct node *n = f->node;
     if (n == root) err = EBUSY;
     else if (!n->links) err = ENOENT;
@@ -981,9 +952,8 @@ static int h_clunk(struct rd *r, struct wr *w)
 {
     uint32_t fid = g32(r, "fid");
     done(r);
-    int err = 0;
-    struct fid *f = need_fid(fid, &err);
-    if (!f) return err;
+    struct fid *f = fid_get(fid);
+    if (!f) return EBADF;
     fid_clunk(f);
     return 0;
 }
@@ -993,15 +963,15 @@ static int h_link(struct rd *r, struct wr *w)
     uint32_t dfid = g32(r, "dfid"), fid = g32(r, "fid");
     struct str name = gstr(r, "name");
     done(r);
-    int err = 0;
-    struct fid *df = need_fid(dfid, &err), *f = df ? need_fid(fid, &err) : NULL;
-    if (!f) return err;
+    struct fid *df = fid_get(dfid), *f = fid_get(fid);
+    if (!df || !f) return EBADF;
     struct node *dir = df->node, *n = f->node;
     if (dir->kind != K_DIR) return ENOTDIR;
     if (n->kind == K_DIR) return EPERM;             /* link(2): no hard links to directories */
     if (n->nlink == 0) return ENOENT;               /* linkat(2) of an unlinked file */
     if (dir->nlink == 0) return ENOENT;
-    if ((err = check_new_name(name)) != 0) return err;
+    int err = check_new_name(name);
+    if (err) return err;
     if (lookup(dir, name)) return EEXIST;
     return link_in(dir, name, n);
 }
@@ -1012,8 +982,7 @@ static int h_xattrwalk(struct rd *r, struct wr *w)
     g32(r, "newfid");
     gstr(r, "name");
     done(r);
-    int err = 0;
-    if (!need_fid(fid, &err)) return err;
+    if (!fid_get(fid)) return EBADF;
     return EOPNOTSUPP;                  /* no extended attributes; v9fs takes this as "no ACL" */
 }
 
@@ -1023,8 +992,7 @@ static int h_lock(struct rd *r, struct wr *w)
     g8(r, "type"); g32(r, "flags"); g64(r, "start"); g64(r, "length"); g32(r, "proc_id");
     gstr(r, "client_id");
     done(r);
-    int err = 0;
-    if (!need_fid(fid, &err)) return err;
+    if (!fid_get(fid)) return EBADF;
     p8(w, 0);                           /* LOCK_SUCCESS */
     return 0;
 }
@@ -1037,8 +1005,7 @@ static int h_getlock(struct rd *r, struct wr *w)
     uint32_t pid = g32(r, "proc_id");
     struct str client = gstr(r, "client_id");
     done(r);
-    int err = 0;
-    if (!need_fid(fid, &err)) return err;
+    if (!fid_get(fid)) return EBADF;
     p8(w, 2);                           /* LOCK_TYPE_UNLCK: nothing stands in the way */
     p64(w, start); p64(w, length); p32(w, pid);
     pstr(w, client.s, client.len);
