@@ -76,12 +76,14 @@ class RamFs9pTest {
             cmd.addAll(List.of(args));
             process = new ProcessBuilder(cmd).start();
             InputStream err = process.getErrorStream();
-            stderr = CompletableFuture.supplyAsync(() -> {
-                try (err) { return err.readAllBytes(); } catch (IOException e) { return new byte[0]; }
+            stderr = new CompletableFuture<>();
+            // Its own thread (not the common pool, which may have one thread on this machine), so
+            // a chatty -v server never blocks on a full stderr pipe.
+            Thread.ofPlatform().daemon().start(() -> {
+                try (err) { stderr.complete(err.readAllBytes()); } catch (IOException e) { stderr.complete(new byte[0]); }
             });
             transport = new StreamTransport(process.getInputStream(), process.getOutputStream(), null, "ramfs9p");
             // A guard against a hung server, not a timing assertion: nothing here takes minutes.
-            process.onExit();
             Thread.ofPlatform().daemon().start(() -> {
                 try {
                     if (!process.waitFor(5, TimeUnit.MINUTES)) process.destroyForcibly();
