@@ -28,7 +28,11 @@ final class FaultInjector {
         InjectedFault() { super("injected fault (crash)"); }
     }
 
-    /** A file server that delegates everything, and fails the next call once armed. */
+    /**
+     * A file server that delegates everything, and fails the next call once armed. Its fids wrap
+     * the inner server's, because a 9P server calls whichever server issued a fid: the wrapper
+     * must issue them to stay in the path.
+     */
     static final class Crashing implements FileServer {
         private final FileServer inner;
         private volatile boolean armed;
@@ -44,42 +48,57 @@ final class FaultInjector {
             }
         }
 
-        @Override public Fid attach() { check(); return inner.attach(); }
-        @Override public Fid walk(Fid dir, String name) { check(); return inner.walk(dir, name); }
-        @Override public Fid clone(Fid fid) { check(); return inner.clone(fid); }
-        @Override public void open(Fid fid, int flags) { check(); inner.open(fid, flags); }
+        private final class CFid extends Fid {
+            final Fid in;
+            CFid(Fid in) { super(Crashing.this); this.in = in; }
+            @Override public fornax.kernel.vfs.Qid qid() { return in.qid(); }
+        }
+
+        private static Fid in(Fid f) { return ((CFid) f).in; }
+
+        @Override public Fid attach() { check(); return new CFid(inner.attach()); }
+        @Override public Fid walk(Fid dir, String name) { check(); return new CFid(inner.walk(in(dir), name)); }
+        @Override public Fid clone(Fid fid) { check(); return new CFid(inner.clone(in(fid))); }
+        @Override public void open(Fid fid, int flags) {
+            check();
+            inner.open(in(fid), flags);
+            fid.opened(flags, in(fid).stream());
+        }
         @Override public Fid create(Fid dir, String name, int mode, String linkTarget) {
             check();
-            return inner.create(dir, name, mode, linkTarget);
+            return new CFid(inner.create(in(dir), name, mode, linkTarget));
         }
         @Override public int read(Fid fid, long offset, byte[] buf, int off, int len) {
             check();
-            return inner.read(fid, offset, buf, off, len);
+            return inner.read(in(fid), offset, buf, off, len);
         }
         @Override public int write(Fid fid, long offset, byte[] buf, int off, int len) {
             check();
-            return inner.write(fid, offset, buf, off, len);
+            return inner.write(in(fid), offset, buf, off, len);
         }
-        @Override public void clunk(Fid fid) { inner.clunk(fid); }
-        @Override public void remove(Fid dir, String name, boolean directory) { check(); inner.remove(dir, name, directory); }
-        @Override public Dir stat(Fid fid) { check(); return inner.stat(fid); }
-        @Override public void wstat(Fid fid, Dir changes) { check(); inner.wstat(fid, changes); }
-        @Override public List<DirEntry> readdir(Fid dir, long offset, int max) { check(); return inner.readdir(dir, offset, max); }
-        @Override public String readlink(Fid fid) { check(); return inner.readlink(fid); }
+        @Override public void clunk(Fid fid) {
+            fid.clunked();
+            inner.clunk(in(fid));
+        }
+        @Override public void remove(Fid dir, String name, boolean directory) { check(); inner.remove(in(dir), name, directory); }
+        @Override public Dir stat(Fid fid) { check(); return inner.stat(in(fid)); }
+        @Override public void wstat(Fid fid, Dir changes) { check(); inner.wstat(in(fid), changes); }
+        @Override public List<DirEntry> readdir(Fid dir, long offset, int max) { check(); return inner.readdir(in(dir), offset, max); }
+        @Override public String readlink(Fid fid) { check(); return inner.readlink(in(fid)); }
         @Override public void rename(Fid oldDir, String oldName, Fid newDir, String newName, boolean noReplace) {
             check();
-            inner.rename(oldDir, oldName, newDir, newName, noReplace);
+            inner.rename(in(oldDir), oldName, in(newDir), newName, noReplace);
         }
-        @Override public void link(Fid target, Fid dir, String name) { check(); inner.link(target, dir, name); }
-        @Override public long append(Fid fid, byte[] buf, int off, int len) { check(); return inner.append(fid, buf, off, len); }
+        @Override public void link(Fid target, Fid dir, String name) { check(); inner.link(in(target), in(dir), name); }
+        @Override public long append(Fid fid, byte[] buf, int off, int len) { check(); return inner.append(in(fid), buf, off, len); }
         @Override public long ioctl(Fid fid, int request, long arg, OpenFile.UserMemory user) {
             check();
-            return inner.ioctl(fid, request, arg, user);
+            return inner.ioctl(in(fid), request, arg, user);
         }
-        @Override public int poll(Fid fid, int events) { return inner.poll(fid, events); }
-        @Override public boolean watch(Fid fid, Thread waiter) { return inner.watch(fid, waiter); }
-        @Override public void unwatch(Fid fid, Thread waiter) { inner.unwatch(fid, waiter); }
-        @Override public void fsync(Fid fid) { check(); inner.fsync(fid); }
+        @Override public int poll(Fid fid, int events) { return inner.poll(in(fid), events); }
+        @Override public boolean watch(Fid fid, Thread waiter) { return inner.watch(in(fid), waiter); }
+        @Override public void unwatch(Fid fid, Thread waiter) { inner.unwatch(in(fid), waiter); }
+        @Override public void fsync(Fid fid) { check(); inner.fsync(in(fid)); }
         @Override public StatFs statfs() { check(); return inner.statfs(); }
     }
 
