@@ -29,12 +29,16 @@ static void sleep_ms(int ms) {
     nanosleep(&t, NULL);
 }
 
+/* Writes the file under a temporary name and renames it into place, so no reader sees it half made. */
 static int put(const char *path) {
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    char tmp[300];
+    snprintf(tmp, sizeof tmp, "%s.new", path);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd < 0) return -1;
     int n = write(fd, DATA, LEN);
     close(fd);
-    return n == LEN ? 0 : -1;
+    if (n != LEN) return -1;
+    return rename(tmp, path);
 }
 
 static int read_text(const char *path, char *buf, int size) {

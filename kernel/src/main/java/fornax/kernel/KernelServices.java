@@ -96,9 +96,7 @@ final class KernelServices {
                     } catch (InterruptedException e) {
                         return;
                     }
-                    int st = p.shellStatus();
-                    failed.accept("process " + p.pid() + (st > 128 ? " killed by " + Signals.name(st - 128)
-                            : " exited with status " + st));
+                    failed.accept(exitReason(p));
                 });
                 return new Instance() {
                     @Override public Transport transport() { return t; }
@@ -109,6 +107,19 @@ final class KernelServices {
                     }
 
                     @Override public String where() { return "pid " + p.pid(); }
+
+                    @Override public String explain(String reason) {
+                        // the pipe closes while the process exits: give it a moment to say how
+                        for (int i = 0; i < 50 && !p.hasExited(); i++) {
+                            try {
+                                Thread.sleep(10);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                                break;
+                            }
+                        }
+                        return p.hasExited() ? exitReason(p) : reason;
+                    }
 
                     @Override public void inject(String fault) {
                         switch (fault) {
@@ -121,6 +132,11 @@ final class KernelServices {
                 };
             }
         };
+    }
+
+    private static String exitReason(Process p) {
+        int st = p.shellStatus();
+        return "process " + p.pid() + (st > 128 ? " killed by " + Signals.name(st - 128) : " exited with status " + st);
     }
 
     void close() { supervisor.close(); }

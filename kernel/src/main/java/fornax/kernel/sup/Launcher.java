@@ -39,5 +39,12 @@ public interface Launcher {
          * fault the instance cannot have.
          */
         void inject(String fault);
+
+        /**
+         * The best account of a failure first seen as {@code reason}: a server process's end of
+         * connection is better told as its exit ("process 9 killed by SIGKILL"). May wait briefly
+         * for the instance to finish dying; never holds a lock.
+         */
+        default String explain(String reason) { return reason; }
     }
 }

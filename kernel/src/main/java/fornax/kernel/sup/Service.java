@@ -151,7 +151,13 @@ public final class Service {
      * Instance {@code gen} failed: log, kill it, and schedule a restart within the budget. Reports
      * about an older generation, or after the service was stopped, are ignored.
      */
-    void failed(int gen, String reason) {
+    void failed(int gen, String reported) {
+        Launcher.Instance current;
+        synchronized (this) {
+            if (gen != generation) return;
+            current = instance;
+        }
+        String reason = current != null ? current.explain(reported) : reported;
         Launcher.Instance dead;
         NinePClient deadClient;
         long delay;
