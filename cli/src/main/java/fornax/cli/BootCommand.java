@@ -33,12 +33,16 @@ final class BootCommand implements Callable<Integer> {
 
     @Mixin VolumeOptions volumes;
 
+    @Mixin ExportOptions exports;
+
     /** The first process's script; {@code exit} keeps ash from exec'ing setsid in place of pid 1. */
     static final String INIT = "setsid -c /bin/sh -l; exit $?";
 
     @Override public Integer call() {
         List<VolumeOptions.Volume> vols = volumes.volumes();
         if (vols == null) return 2;
-        return RunCommand.boot(cpus, memory, image, vols, "/bin/sh", List.of("sh", "-c", INIT), true);
+        List<ExportOptions.Export> exp = exports.exports();
+        if (exp == null) return 2;
+        return RunCommand.boot(cpus, memory, image, vols, exp, "/bin/sh", List.of("sh", "-c", INIT), true);
     }
 }

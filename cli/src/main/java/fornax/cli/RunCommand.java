@@ -33,6 +33,8 @@ class RunCommand implements Callable<Integer> {
 
     @Mixin VolumeOptions volumes;
 
+    @Mixin ExportOptions exports;
+
     @Parameters(paramLabel = "CMD", description = "Command and arguments, after --.")
     List<String> command = new ArrayList<>();
 
@@ -51,7 +53,9 @@ class RunCommand implements Callable<Integer> {
                 : "/bin/" + argv.getFirst();
         List<VolumeOptions.Volume> vols = volumes.volumes();
         if (vols == null) return 2;
-        return boot(cpus, memory, image, vols, path, argv);
+        List<ExportOptions.Export> exp = exports.exports();
+        if (exp == null) return 2;
+        return boot(cpus, memory, image, vols, exp, path, argv, false);
     }
 
     /**
@@ -65,6 +69,12 @@ class RunCommand implements Callable<Integer> {
     /** {@link #boot}, with pid 1 as the system's init ({@code fornax boot}) if {@code asInit}. */
     static int boot(int cpus, long memory, Path image, List<VolumeOptions.Volume> volumes, String path, List<String> argv,
                     boolean asInit) {
+        return boot(cpus, memory, image, volumes, List.of(), path, argv, asInit);
+    }
+
+    /** {@link #boot}, serving {@code exports} over 9P while the guest runs. */
+    static int boot(int cpus, long memory, Path image, List<VolumeOptions.Volume> volumes,
+                    List<ExportOptions.Export> exports, String path, List<String> argv, boolean asInit) {
         Path root = image != null ? image : ImageCommand.defaultCache().resolve("rootfs.cpio");
         if (image == null && !Files.isRegularFile(root)) {
             Main.stderr.println("fornax: no root image yet; building it (./fornax image)...");
@@ -89,7 +99,13 @@ class RunCommand implements Callable<Integer> {
                     Main.stderr.println("fornax: " + e.getMessage());
                     return 2;
                 }
-                return kernel.run(path, argv, env);
+                List<fornax.kernel.ninep.server.TcpExport> served = ExportOptions.startAll(kernel, exports);
+                if (served == null) return 2;
+                try {
+                    return kernel.run(path, argv, env);
+                } finally {
+                    ExportOptions.closeAll(served);
+                }
             });
         } catch (IllegalArgumentException e) {
             Main.stderr.println("fornax: " + e.getMessage());

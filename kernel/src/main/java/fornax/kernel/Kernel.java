@@ -450,6 +450,19 @@ public final class Kernel implements AutoCloseable {
         }
     }
 
+    /**
+     * A new file-system context in the first process's namespace, with its root, while it runs;
+     * else (before it starts, after it ends) in the boot namespace, which it shares unless it
+     * unshared. The caller releases it. What {@code --export} serves.
+     */
+    public FsContext firstProcessContext() {
+        try {
+            return processes.lookup(null, 1).fs().fork();
+        } catch (fornax.kernel.sys.SysError e) {
+            return FsContext.initial(namespace, "/");
+        }
+    }
+
     private static boolean exists(FsContext fs, String path) {
         try (Chan c = Vfs.lookup(fs, null, path, false)) {
             return true;

@@ -32,6 +32,9 @@
  *   <li>{@link fornax.kernel.vfs.PathWalker}: namei — symlinks (40), "..", mounts, trailing
  *       slashes, name limits. {@link fornax.kernel.vfs.Vfs}: the path calls as mechanism.
  *   <li>{@link fornax.kernel.vfs.FsContext}: a process's root, cwd and umask.
+ *   <li>{@link fornax.kernel.vfs.NamespaceView}: a subtree of a namespace as one FileServer (fids
+ *       hold Chans; walks go through mounts, binds and unions; ".." stops at its top), which the
+ *       9P server exports.
  * </ul>
  *
  * <p>Names inside the kernel are byte strings, one byte per char (ISO-8859-1), so every Linux

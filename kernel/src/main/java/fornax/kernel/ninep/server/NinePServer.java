@@ -108,7 +108,8 @@ public final class NinePServer {
 
     /** A file server threw something other than SysError while serving {@code what}. */
     void fault(Throwable e, String what) {
-        log(what + ": file server fault: " + e);
+        StackTraceElement[] at = e.getStackTrace();
+        log(what + ": file server fault: " + e + (at.length > 0 ? " at " + at[0] : ""));
         if (onFault == null) return;
         try {
             onFault.accept(e);

@@ -10,6 +10,8 @@
  *                               ├─ Plan9Requests: Topen Tcreate Tstat Twstat, directory reads as stats
  *                               ├─ ServerFid:     a fid number's file-server fid, refcounted, with its walked path
  *                               └─ Attrs:         Dir ⇄ Rgetattr/Tsetattr/stat(5), DirEntry → dirent
+ *   TcpExport: a listening socket, NinePServer over fornax.kernel.vfs.NamespaceView of a namespace
+ *              subtree (run/boot --export PORT[:PATH]), one virtual thread per connection
  * </pre>
  *
  * <h2>Invariants</h2>

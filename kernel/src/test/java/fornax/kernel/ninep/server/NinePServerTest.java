@@ -101,6 +101,7 @@ class NinePServerTest {
         TestClient c = client();
         c.send(new Tattach(0, NOFID, "", "", 0), 1);
         assertTrue(c.hungUp());
+        c.serving.join();                                                      // the log line follows the hang-up
         assertTrue(logged.stream().anyMatch(l -> l.contains("before Tversion")), logged.toString());
     }
 

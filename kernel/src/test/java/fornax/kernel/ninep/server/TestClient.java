@@ -33,6 +33,12 @@ final class TestClient implements AutoCloseable {
         serving = Thread.ofVirtual().name("serve test").start(() -> server.serve(pair[1]));
     }
 
+    /** A client on {@code end}, whose server is served elsewhere (a socket). */
+    TestClient(Transport end) {
+        this.end = end;
+        this.serving = null;
+    }
+
     /** Negotiates {@code version} at {@code msize}; returns the server's answer. */
     Rversion version(String version, int msize) throws Exception {
         send(new Tversion(msize, version), NineP.NOTAG);
@@ -93,6 +99,6 @@ final class TestClient implements AutoCloseable {
 
     @Override public void close() throws InterruptedException {
         end.close();
-        serving.join();
+        if (serving != null) serving.join();
     }
 }
