@@ -49,7 +49,7 @@ class ContainCommandTest {
         var r = run("""
                 sleep 300 & HOST=$!
                 echo "host pid above 30: $([ $HOST -gt 30 ] && echo yes)"
-                /t/contain /tmp/c sh -c "echo \\"in: \\$\\$ parent \\$PPID\\"; ls /; ls /proc > /tmp/l; grep '^[0-9]' /tmp/l | tr '\\n' ' '; echo;
+                WHO=container /t/contain /tmp/c sh -c "echo \\"in: \\$\\$ parent \\$PPID\\"; tr '\\0' '\\n' < /proc/1/environ | grep WHO=; ls /; ls /proc > /tmp/l; grep '^[0-9]' /tmp/l | tr '\\n' ' '; echo;
                     for p in /../marker /tmp/marker /tmp/../../marker /proc/1/root/../marker /proc/1/cwd/../../marker; do
                         cat \\$p 2>/dev/null && echo LEAK \\$p; done
                     kill -0 $HOST 2>/dev/null || echo \\"kill -0 host: refused\\"
@@ -66,11 +66,12 @@ class ContainCommandTest {
         assertEquals("""
                 host pid above 30: yes
                 in: 1 parent 0
+                WHO=container
                 bin
                 dev
                 proc
                 tmp
-                1 3\s
+                1 5\s
                 kill -0 host: refused
                 kill -9 host: refused
                 survived kill -1

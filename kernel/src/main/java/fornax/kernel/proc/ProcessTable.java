@@ -136,7 +136,10 @@ public final class ProcessTable {
         return p.pid();
     }
 
-    /** getpgid/getsid target: {@code pid} 0 is the caller; ESRCH if there is no such process. */
+    /**
+     * getpgid/getsid target by global pid: {@code pid} 0 is the caller; ESRCH if there is no such
+     * process. (A guest's numbers are its pid namespace's: look them up there, PidNamespace#process.)
+     */
     public synchronized Process lookup(Process caller, int pid) {
         if (pid < 0) throw new SysError(Errno.ESRCH);
         Process p = pid == 0 ? caller : byPid.get(pid);
@@ -276,6 +279,7 @@ public final class ProcessTable {
 
     public synchronized int count() { return byPid.size(); }
 
+    /** {@code p}'s parent's global pid, 0 without one (see {@link #parentPid(PidNamespace, Process)} for a guest's view). */
     public synchronized int parentPid(Process p) { return p.parent == null ? 0 : p.parent.pid(); }
 
     /** Number of children of {@code p} (live or zombie). */

@@ -88,8 +88,8 @@ final class SysSignal {
             // Under the table's lock, as Kernel.signalGroup, so a racing fork cannot escape a kill(-1, SIGKILL).
             // Every process the caller's pid namespace holds but its init (1 there) and the caller.
             synchronized (c.kernel().processes()) {
-                for (Process p : c.kernel().processes().members(c.pids())) {
-                    if (c.pids().pidOf(p) == 1 || p == c.process()) continue;
+                for (Process p : c.kernel().processes().all()) {
+                    if (!c.pids().sees(p) || c.pids().pidOf(p) == 1 || p == c.process()) continue;
                     if (sig != 0) c.kernel().sendSignal(p, sig, c.process().pid());
                     sent++;
                 }
