@@ -94,6 +94,7 @@ class ContainCommandTest {
                     awk '/^NSpid:/ { print "NSpid", $2, $3 }' $s
                 done
                 echo "global pid above contain's: $([ "$P" -gt "$C" ] && echo yes)"
+                until tr '\\0' ' ' < /proc/$P/cmdline | grep -q '^sleep'; do sleep 0.05; done   # past its exec
                 tr '\\0' ' ' < /proc/$P/cmdline; echo
                 kill -9 $P
                 wait $C; echo "contain: $?"

@@ -494,13 +494,15 @@ public final class Kernel implements AutoCloseable {
         FsContext setup = FsContext.initial(plain, "/");
         boolean haveRoot;
         try {
+            setup.setUmask(0);
             for (String[] d : new String[][] {{"/dev", "755"}, {"/proc", "555"}}) {
-                if (exists(setup, d[0])) continue;
                 try {
-                    setup.setUmask(0);
-                    Vfs.mkdir(setup, null, d[0], Integer.parseInt(d[1], 8));
+                    if (!exists(setup, d[0])) Vfs.mkdir(setup, null, d[0], Integer.parseInt(d[1], 8));
+                    try (Chan c = Vfs.lookup(setup, null, d[0], true)) {
+                        if (!c.isDir()) throw new fornax.kernel.sys.SysError(fornax.kernel.sys.Errno.ENOTDIR);
+                    }
                 } catch (fornax.kernel.sys.SysError e) {
-                    throw new ExecException(hostDir + ": cannot make the mount point " + d[0] + " there: " + e.getMessage());
+                    throw new ExecException(hostDir + ": cannot use " + d[0] + " there as a mount point: " + e.getMessage());
                 }
             }
             haveRoot = exists(setup, "/root");

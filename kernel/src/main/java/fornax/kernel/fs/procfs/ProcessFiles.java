@@ -412,7 +412,12 @@ final class ProcessFiles {
             s = s.substring(0, s.length() - 1);
         }
         if (s.isEmpty() || s.length() > 12 || !s.chars().allMatch(Character::isDigit)) throw new SysError(Errno.EINVAL, "bad number " + s);
-        long v = Long.parseLong(s) * unit;
+        long v;
+        try {
+            v = Math.multiplyExact(Long.parseLong(s), unit);
+        } catch (ArithmeticException e) {
+            throw new SysError(Errno.EINVAL, "too large: " + s);
+        }
         if (v <= 0) throw new SysError(Errno.EINVAL, "must be positive");
         return v;
     }
