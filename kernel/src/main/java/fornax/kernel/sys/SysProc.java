@@ -196,7 +196,8 @@ final class SysProc {
             throw e;
         }
         if ((flags & CLONE_CHILD_CLEARTID) != 0) task.clearChildTid = childTid;
-        kernel.start(task);
+        // A thread made while exit_group runs never starts: its tid is never added, so free it here.
+        if (kernel.start(task) == null) kernel.processes().forgetPid(p.pidNamespace(), tid);
         return seen;
     }
 
