@@ -18,6 +18,10 @@ import picocli.CommandLine.Parameters;
  * {@code fornax run -- CMD [ARGS...]}: boots a kernel on the root image (Debian's busybox) and
  * runs CMD in it as the first process; a single CMD with spaces runs through {@code /bin/sh -c}.
  * Builds the root image on first use.
+ *
+ * <p>{@code fornax run --container DIR [--memory SIZE] [--pids N] -- CMD}: no root image; CMD runs
+ * in a container whose root is host folder DIR (see docs/containers.md), and {@code --memory} is
+ * then the container's memory limit (the machine gets enough RAM for it), as docker's is.
  */
 @Command(name = "run", description = "Boot the root image and run CMD in it (a CMD with spaces runs via /bin/sh -c).")
 class RunCommand implements Callable<Integer> {
@@ -25,8 +29,15 @@ class RunCommand implements Callable<Integer> {
     int cpus = Runtime.getRuntime().availableProcessors();
 
     @Option(names = "--memory", paramLabel = "SIZE", converter = SizeConverter.class,
-            description = "Physical memory, e.g. 512M, 4G (default 1G).")
-    long memory = KernelConfig.DEFAULT_MEMORY;
+            description = "Physical memory, e.g. 512M, 4G (default 1G); with --container, the container's memory limit.")
+    Long memory;
+
+    @Option(names = "--container", paramLabel = "DIR",
+            description = "Run CMD in a container whose root is host folder DIR only, with its own /dev, /proc and pids.")
+    Path container;
+
+    @Option(names = "--pids", paramLabel = "N", description = "With --container: at most N processes and threads in it.")
+    Long pids;
 
     @Option(names = "--image", paramLabel = "CPIO", description = "Root image (default: the one `fornax image` builds).")
     Path image;
@@ -55,7 +66,52 @@ class RunCommand implements Callable<Integer> {
         if (vols == null) return 2;
         List<ExportOptions.Export> exp = exports.exports();
         if (exp == null) return 2;
-        return boot(cpus, memory, image, vols, exp, path, argv, false);
+        if (container != null) {
+            if (!exp.isEmpty()) {
+                Main.stderr.println("fornax: --export does not apply to --container");
+                return 2;
+            }
+            return container(vols, path, argv);
+        }
+        if (pids != null) {
+            Main.stderr.println("fornax: --pids needs --container");
+            return 2;
+        }
+        return boot(cpus, memory == null ? KernelConfig.DEFAULT_MEMORY : memory, image, vols, exp, path, argv, false);
+    }
+
+    /** Machine memory beyond a container's limit: page tables, kernel buffers, processes outside it. */
+    private static final long CONTAINER_SLACK = 256L << 20;
+
+    /** {@code --container DIR}: checks the options and the folder, boots, runs CMD in the container. */
+    private int container(List<VolumeOptions.Volume> vols, String path, List<String> argv) {
+        if (!vols.isEmpty() || image != null) {
+            Main.stderr.println("fornax: --container runs without the root image: -v and --image do not apply");
+            return 2;
+        }
+        if (pids != null && pids <= 0) {
+            Main.stderr.println("fornax: --pids must be positive");
+            return 2;
+        }
+        Path dir = container.toAbsolutePath().normalize();
+        if (!Files.isDirectory(dir)) {
+            Main.stderr.println("fornax: --container " + container + ": no such directory");
+            return 2;
+        }
+        long limit = memory == null ? -1 : memory;
+        long ram = memory == null ? KernelConfig.DEFAULT_MEMORY : Math.max(KernelConfig.DEFAULT_MEMORY, memory + CONTAINER_SLACK);
+        List<String> env = new ArrayList<>(ENV);
+        env.add("TERM=" + Main.hostTerm());
+        try {
+            return Main.withConsole(cpus, ram,
+                    kernel -> kernel.runContainer(dir, path, argv, env, limit, pids == null ? -1 : pids));
+        } catch (IllegalArgumentException e) {
+            Main.stderr.println("fornax: " + e.getMessage());
+            return 2;
+        } catch (ExecException e) {
+            Main.stderr.println("fornax: " + e.getMessage());
+            return 127;
+        }
     }
 
     /**

@@ -156,7 +156,8 @@ public final class Kernel implements AutoCloseable {
         Namespace ns = new Namespace(root, Map.of('|', new PipeFs(Stat.makedev(0, 12), clock, fornax.kernel.mm.PageSource.frames(frames, machine.ram())), 'c', dev,
                 's', services.supFs()),
                 Map.of("tmpfs", () -> new TmpFs(Stat.makedev(0, tmpMinor.getAndIncrement()), clock, tmpfsBytes, 01777, frames),
-                        "devtmpfs", () -> dev, "proc", () -> proc));
+                        "devtmpfs", () -> dev, "proc", () -> proc,
+                        fornax.kernel.vfs.NamespaceOps.PRIVATE_DEVICES, dev::fresh));
         FsContext boot = FsContext.initial(ns, "/");
         try {
             boot.setUmask(0);
@@ -537,6 +538,78 @@ public final class Kernel implements AutoCloseable {
         return process;
     }
 
+    /**
+     * {@code fornax run --container DIR}: runs {@code path} as the first process of a container.
+     * Its root is host folder {@code hostDir} (hostfs, confined to the folder), with a device
+     * server of its own on /dev and proc on /proc (both directories are made in the folder if
+     * missing, as docker makes mount points); nothing of the boot tree can be named from it. It
+     * lives in a pid namespace of its own, where it is 1, whose processes together may hold at
+     * most {@code memoryLimit} bytes of memory and {@code taskLimit} processes and threads
+     * (RLIM_INFINITY, -1, for no limit). Stdio as {@link #run}. Returns its exit status.
+     */
+    public int runContainer(Path hostDir, String path, List<String> argv, List<String> envp, long memoryLimit,
+                            long taskLimit) throws ExecException {
+        fornax.kernel.fs.hostfs.HostFs server;
+        try {
+            server = new fornax.kernel.fs.hostfs.HostFs(hostDir, Stat.makedev(0, nextHostMinor.getAndIncrement()),
+                    this::realtimeNanos, false, this::log);
+        } catch (IllegalArgumentException e) {
+            throw new ExecException(e.getMessage());
+        }
+        Namespace plain = new Namespace(server);
+        FsContext setup = FsContext.initial(plain, "/");
+        boolean haveRoot;
+        try {
+            setup.setUmask(0);
+            for (String[] d : new String[][] {{"/dev", "755"}, {"/proc", "555"}}) {
+                try {
+                    if (!exists(setup, d[0])) Vfs.mkdir(setup, null, d[0], Integer.parseInt(d[1], 8));
+                    try (Chan c = Vfs.lookup(setup, null, d[0], true)) {
+                        if (!c.isDir()) throw new fornax.kernel.sys.SysError(fornax.kernel.sys.Errno.ENOTDIR);
+                    }
+                } catch (fornax.kernel.sys.SysError e) {
+                    throw new ExecException(hostDir + ": cannot use " + d[0] + " there as a mount point: " + e.getMessage());
+                }
+            }
+            haveRoot = exists(setup, "/root");
+        } finally {
+            setup.release();
+            plain.release();
+        }
+        fornax.kernel.proc.PidNamespace pidNs = new fornax.kernel.proc.PidNamespace(fornax.kernel.proc.PidNamespace.ROOT,
+                taskLimit, memoryLimit < 0 ? null : new fornax.kernel.mm.MemoryLimit(memoryLimit, null));
+        Namespace ns = fornax.kernel.vfs.NamespaceOps.container(namespace, server);
+        FsContext fs;
+        try {
+            fs = FsContext.initial(ns, haveRoot ? "/root" : "/");
+        } finally {
+            ns.release();   // the context holds it now
+        }
+        AddressSpace placeholder = newAddressSpace();
+        if (placeholder == null) {
+            fs.release();
+            throw new ExecException(path + ": out of address-space identifiers");
+        }
+        int pid = processes.allocatePid(pidNs);
+        Process process = new Process(pid, placeholder, path, fs);
+        process.joinPidNamespace(pidNs);
+        fornax.kernel.sys.SysExec.Prepared image;
+        try {
+            image = fornax.kernel.sys.SysExec.prepare(this, process, path, argv, envp);
+        } catch (fornax.kernel.sys.SysError e) {
+            processes.forgetPid(pidNs, pid);
+            releaseAddressSpace(placeholder);
+            process.fs().release();
+            throw new ExecException(path + ": " + (e.errno() == fornax.kernel.sys.Errno.ENOENT
+                    ? "no such file in the container's root " + hostDir : e.getMessage()));
+        }
+        releaseAddressSpace(process.replaceImage(image.as(), image.path()));
+        Task task = new Task(process.pid(), process);
+        task.name = fornax.kernel.sys.SysExec.comm(path);
+        fornax.kernel.sys.SysExec.start(task, image);
+        return runInit(task);
+    }
+
     /** Maps the shared signal-return trampoline page into a new image. */
     public void mapTrampoline(AddressSpace as) {
         as.mapFrame(AddressSpace.TRAMPOLINE, trampolineFrame, fornax.kernel.mm.Vma.PROT_READ | fornax.kernel.mm.Vma.PROT_EXEC);
@@ -598,6 +671,7 @@ public final class Kernel implements AutoCloseable {
         @Override public int pid() { return process.pid(); }
         @Override public long residentPages() { return process.addressSpace().residentPages(); }
         @Override public boolean exiting() { return process.hasExited(); }
+        @Override public fornax.kernel.mm.MemoryLimit limit() { return process.addressSpace().memoryLimit(); }
     }
 
     private final class OomHost implements fornax.kernel.mm.OomKiller.Host {
@@ -749,13 +823,20 @@ public final class Kernel implements AutoCloseable {
      * Sends {@code sig} (0: only checks) to every live member of process group {@code pgid};
      * returns how many there were.
      */
-    public int signalGroup(int pgid, int sig, int senderPid) {
+    public int signalGroup(int pgid, int sig, int senderPid) { return signalGroup(pgid, sig, senderPid, null); }
+
+    /**
+     * {@link #signalGroup(int, int, int)} restricted to the members {@code view} holds (a caller in
+     * a container cannot reach a process outside it through a shared group); null: every member.
+     */
+    public int signalGroup(int pgid, int sig, int senderPid, fornax.kernel.proc.PidNamespace view) {
         // Under the process table's lock, where fork adds a child only if its parent has no SIGKILL
         // pending: a group kill racing a fork then reaches the child, or its parent before it is
         // added (and the fork fails as the parent dies). Otherwise a fork bomb's children escape
         // kill(-pgid, SIGKILL).
         synchronized (processes) {
             List<Process> members = processes.group(pgid);
+            if (view != null) members.removeIf(p -> !view.sees(p));
             if (sig != 0) for (Process p : members) sendSignal(p, sig, senderPid);
             return members.size();
         }
@@ -876,6 +957,12 @@ public final class Kernel implements AutoCloseable {
         fornax.kernel.proc.ControllingTerminal tty = p.controllingTerminal();
         List<Integer> links = processes.groupsLinkedBy(p);
         Process parent = processes.exited(p, Signals.SIGCHLD);
+        fornax.kernel.proc.PidNamespace pidNs = p.pidNamespace();
+        if (!pidNs.isRoot() && pidNs.init() == p) {
+            // A container's init has gone: the rest of its pid namespace goes with it (Linux's
+            // zap_pid_ns_processes); the namespace is dead, so nobody new joins meanwhile.
+            for (Process q : processes.members(pidNs)) sendSignal(q, Signals.SIGKILL, 0);
+        }
         if (tty != null && p.sid() == p.pid()) {
             processes.dropControllingTerminal(p.sid());
             tty.sessionLeaderExited(p.sid());

@@ -98,6 +98,8 @@ public final class AddressSpace {
     public record Layout(long startCode, long endCode, long startData, long endData, long startStack,
                          long argStart, long argEnd, long envStart, long envEnd) { }
     private long totalBytes, dataBytes;
+    /** The container memory limit new pages are charged to, or null (set by the owning process). */
+    private volatile MemoryLimit memoryLimit;
     /** Byte limits from RLIMIT_AS, RLIMIT_DATA (soft and hard) and RLIMIT_STACK; written by setrlimit. */
     private volatile long asLimit = Long.MAX_VALUE, dataLimit = Long.MAX_VALUE, dataHardLimit = Long.MAX_VALUE,
             stackLimit = 8L << 20;
@@ -142,6 +144,14 @@ public final class AddressSpace {
     }
 
     private static long bytes(long rlimit) { return rlimit < 0 ? Long.MAX_VALUE : rlimit; }
+
+    /**
+     * The container memory limit pages allocated from now on are charged to (null: none); pages
+     * already present stay charged where they were.
+     */
+    public void setMemoryLimit(MemoryLimit limit) { memoryLimit = limit; }
+
+    public MemoryLimit memoryLimit() { return memoryLimit; }
 
     static long pageDown(long v) { return v & ~(PAGE - 1); }
     static long pageUp(long v) { return (v + PAGE - 1) & ~(PAGE - 1); }
@@ -199,7 +209,7 @@ public final class AddressSpace {
             map(new Vma(start, end, prot, kind));
             return;
         }
-        MemoryObject shm = MemoryObject.anonymous(frames);
+        MemoryObject shm = MemoryObject.anonymous(frames, memoryLimit);
         try {
             map(new Vma(start, end, prot, kind, true, shm, 0, false));
         } finally {
@@ -600,7 +610,7 @@ public final class AddressSpace {
         }
         MemoryObject obj = v.object();
         if (obj == null) {
-            long pa = frames.allocZeroed(FrameAllocator.Use.USER);
+            long pa = frames.allocZeroed(FrameAllocator.Use.USER, memoryLimit);
             table.ensure(page);   // tables first: a failure here must not leak the frame
             table.map(page, pa, v.pteFlags());
             residentPages++;
@@ -631,7 +641,7 @@ public final class AddressSpace {
             }
             byte[] bytes = new byte[(int) PAGE];
             if (obj.readPage(index, bytes) < 0) return BUS_ADRERR;
-            long pa = frames.alloc(FrameAllocator.Use.USER);
+            long pa = frames.alloc(FrameAllocator.Use.USER, memoryLimit);
             ram.write(pa, bytes, 0, bytes.length);
             table.map(page, pa, v.pteFlags());
             residentPages++;
@@ -675,7 +685,7 @@ public final class AddressSpace {
         if (frames.owners(pa) == 1) {
             table.setLeaf(page, (pa >>> 12) << 10 | flags);
         } else {
-            long copy = frames.alloc(FrameAllocator.Use.USER);
+            long copy = frames.alloc(FrameAllocator.Use.USER, memoryLimit);
             ram.copy(pa, copy, (int) PAGE);
             frames.free(pa);
             table.setLeaf(page, (copy >>> 12) << 10 | flags);
@@ -723,6 +733,7 @@ public final class AddressSpace {
     }
 
     private void setLimitsFrom(AddressSpace o) {
+        memoryLimit = o.memoryLimit;
         asLimit = o.asLimit;
         dataLimit = o.dataLimit;
         dataHardLimit = o.dataHardLimit;
@@ -774,7 +785,7 @@ public final class AddressSpace {
                 Vma v = vmaAt(va);
                 if (v == null || v.pteFlags() == 0) throw new SysError(Errno.EFAULT);
                 table.ensure(page);
-                long pa = frames.allocZeroed(FrameAllocator.Use.USER);
+                long pa = frames.allocZeroed(FrameAllocator.Use.USER, memoryLimit);
                 table.map(page, pa, v.pteFlags());
                 residentPages++;
                 pte = table.lookup(page);

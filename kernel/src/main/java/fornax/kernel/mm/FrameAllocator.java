@@ -60,6 +60,8 @@ public final class FrameAllocator {
     private final short[] extraRefs;
     /** Use (ordinal) of each allocated frame. */
     private final byte[] useOf;
+    /** The memory limit each allocated frame is charged to, or null (see {@link MemoryLimit}). */
+    private final MemoryLimit[] chargedTo;
     private final long[] inUse = new long[Use.values().length];
     private int hint;
     private int free;
@@ -72,6 +74,7 @@ public final class FrameAllocator {
         this.used = new long[(frames + 63) >>> 6];
         this.extraRefs = new short[frames];
         this.useOf = new byte[frames];
+        this.chargedTo = new MemoryLimit[frames];
         this.free = frames;
         // Bits past the last frame are permanently "used" so the search never returns them.
         for (int i = frames; i < used.length * 64; i++) used[i >>> 6] |= 1L << (i & 63);
@@ -84,8 +87,16 @@ public final class FrameAllocator {
     public long alloc() { return alloc(Use.KERNEL); }
 
     /** Allocates one frame for {@code use} (contents undefined); throws ENOMEM when RAM is exhausted. */
-    public synchronized long alloc(Use use) {
+    public long alloc(Use use) { return alloc(use, null); }
+
+    /**
+     * Allocates one frame for {@code use} charged to {@code limit} (null: to none) until its last
+     * owner frees it. ENOMEM when RAM is exhausted, or when the charge would pass the limit or an
+     * enclosing one ("container memory limit").
+     */
+    public synchronized long alloc(Use use, MemoryLimit limit) {
         if (free == 0) throw new SysError(Errno.ENOMEM, "out of physical memory");
+        if (limit != null && !limit.charge()) throw new SysError(Errno.ENOMEM, "container memory limit");
         int words = used.length;
         for (int n = 0, w = hint; n <= words; n++, w = (w + 1 == words) ? 0 : w + 1) {
             long bits = used[w];
@@ -96,6 +107,7 @@ public final class FrameAllocator {
                 hint = w;
                 int i = (w << 6) + bit;
                 useOf[i] = (byte) use.ordinal();
+                chargedTo[i] = limit;
                 inUse[use.ordinal()]++;
                 return base + ((long) i << 12);
             }
@@ -107,8 +119,11 @@ public final class FrameAllocator {
     public long allocZeroed() { return allocZeroed(Use.KERNEL); }
 
     /** Allocates one frame for {@code use} filled with zeros. */
-    public long allocZeroed(Use use) {
-        long pa = alloc(use);
+    public long allocZeroed(Use use) { return allocZeroed(use, null); }
+
+    /** Allocates one frame for {@code use}, charged to {@code limit} (may be null), filled with zeros. */
+    public long allocZeroed(Use use, MemoryLimit limit) {
+        long pa = alloc(use, limit);
         ram.zero(pa, PAGE);
         return pa;
     }
@@ -131,6 +146,10 @@ public final class FrameAllocator {
         }
         used[i >>> 6] &= ~(1L << (i & 63));
         inUse[useOf[i]]--;
+        if (chargedTo[i] != null) {
+            chargedTo[i].uncharge();
+            chargedTo[i] = null;
+        }
         free++;
     }
 

@@ -82,7 +82,10 @@ public abstract class MemoryObject {
     public static MemoryObject file(FileDescription d) { return new FileObject(d); }
 
     /** Shared anonymous memory (MAP_SHARED|MAP_ANONYMOUS, MAP_SHARED of /dev/zero): zero-fill frames it owns. */
-    public static MemoryObject anonymous(FrameAllocator frames) { return new AnonObject(frames); }
+    public static MemoryObject anonymous(FrameAllocator frames) { return new AnonObject(frames, null); }
+
+    /** {@link #anonymous(FrameAllocator)} whose frames are charged to {@code limit} (may be null). */
+    public static MemoryObject anonymous(FrameAllocator frames, MemoryLimit limit) { return new AnonObject(frames, limit); }
 
     /**
      * A file through its open description (Linux's vm_file): the mapping keeps the description,
@@ -130,14 +133,18 @@ public abstract class MemoryObject {
     /** Shared anonymous memory: a sparse table of zero-filled frames; {@code this} guards it. */
     private static final class AnonObject extends MemoryObject {
         private final FrameAllocator frames;
+        private final MemoryLimit limit;
         private final HashMap<Long, Long> pages = new HashMap<>();  // guarded by this
 
-        AnonObject(FrameAllocator frames) { this.frames = frames; }
+        AnonObject(FrameAllocator frames, MemoryLimit limit) {
+            this.frames = frames;
+            this.limit = limit;
+        }
 
         @Override public synchronized long sharedPage(long index) {
             Long pa = pages.get(index);
             if (pa == null) {
-                pa = frames.allocZeroed(FrameAllocator.Use.PAGE_CACHE);
+                pa = frames.allocZeroed(FrameAllocator.Use.PAGE_CACHE, limit);
                 pages.put(index, pa);
             }
             frames.retain(pa);

@@ -16,7 +16,12 @@ import java.util.List;
  *       dies, as Linux panics with "no killable processes".
  * </ol>
  *
- * The choice goes to the kernel log with pid, resident size and the faulting pid. The faulting
+ * <p>Inside a container: when the fault failed because the faulting process's container
+ * {@link MemoryLimit} (or one enclosing it) is full, the same policy runs among the processes
+ * charged to that limit only, and "memory is free again" means the limit has room again. A
+ * container's hog is killed; nothing outside the container is touched.
+ *
+ * <p>The choice goes to the kernel log with pid, resident size and the faulting pid. The faulting
  * task then gives up its hart, waits (bounded) until frames are free again, and retries the
  * fault; if the retry finds none, the policy runs again. Syscalls that need frames do not come
  * here: they fail with ENOMEM.
@@ -35,6 +40,8 @@ public final class OomKiller {
         long residentPages();
         /** True once it is exiting (killed or exited): it is not chosen again. */
         boolean exiting();
+        /** The container memory limit its pages are charged to, or null. */
+        default MemoryLimit limit() { return null; }
     }
 
     /** What the policy needs from the kernel. */
@@ -46,7 +53,9 @@ public final class OomKiller {
 
     private final FrameAllocator frames;
     private final Host host;
-    private Candidate dying;   // guarded by this
+    /** The scope (a full MemoryLimit, or {@link #MACHINE}) → the victim last chosen there; guarded by this. */
+    private final java.util.Map<Object, Candidate> dying = new java.util.WeakHashMap<>();
+    private static final Object MACHINE = new Object();
 
     public OomKiller(FrameAllocator frames, Host host) {
         this.frames = frames;
@@ -70,21 +79,47 @@ public final class OomKiller {
      * wait ({@link #awaitMemory}) and retry, false if it is itself the victim (already killed).
      */
     public synchronized boolean outOfMemory(Candidate faulting) {
-        if (frames.freeFrames() > 0) return true;   // someone freed memory meanwhile
-        if (dying != null && dying.residentPages() > 0 && !dying.equals(faulting)) return true;
-        Candidate victim = choose(host.candidates());
+        MemoryLimit full = fullLimit(faulting.limit());
+        if (full == null && frames.freeFrames() > 0) return true;   // someone freed memory meanwhile
+        Object scope = full != null ? full : MACHINE;
+        Candidate d = dying.get(scope);
+        if (d != null && d.residentPages() > 0 && !d.equals(faulting)) return true;
+        List<? extends Candidate> pool = host.candidates();
+        if (full != null) pool = pool.stream().filter(c -> within(c.limit(), full)).toList();
+        Candidate victim = choose(pool);
         if (victim == null) victim = faulting;
-        host.log(String.format("out of memory: killed pid %d (%d KiB resident) for a page fault of pid %d",
+        String why = full == null ? "out of memory"
+                : "container memory limit (" + full.maxBytes() / 1024 + " KiB) reached";
+        host.log(String.format("%s: killed pid %d (%d KiB resident) for a page fault of pid %d", why,
                 victim.pid(), victim.residentPages() * (FrameAllocator.PAGE / 1024), faulting.pid()));
         host.kill(victim);
-        dying = victim;
+        dying.put(scope, victim);
         return !victim.equals(faulting);
     }
 
+    /** The innermost full limit of {@code l}'s chain (the one the fault ran into), or null. */
+    private static MemoryLimit fullLimit(MemoryLimit l) {
+        for (; l != null; l = l.parent()) if (l.usedBytes() >= l.maxBytes()) return l;
+        return null;
+    }
+
+    /** True if {@code l} is {@code scope} or lies inside it. */
+    private static boolean within(MemoryLimit l, MemoryLimit scope) {
+        for (; l != null; l = l.parent()) if (l == scope) return true;
+        return false;
+    }
+
     /** Waits (without a hart, bounded) until some frame is free. */
-    public void awaitMemory() {
+    public void awaitMemory() { awaitMemory(null); }
+
+    /**
+     * Waits (without a hart, bounded) until some frame is free and {@code faulting}'s container
+     * limit, if it has one, has room ({@code faulting} may be null).
+     */
+    public void awaitMemory(Candidate faulting) {
+        MemoryLimit limit = faulting == null ? null : faulting.limit();
         long deadline = System.nanoTime() + WAIT_NANOS;
-        while (frames.freeFrames() == 0 && System.nanoTime() < deadline) {
+        while ((frames.freeFrames() == 0 || limit != null && limit.full()) && System.nanoTime() < deadline) {
             try {
                 Thread.sleep(1);
             } catch (InterruptedException e) {

@@ -55,6 +55,12 @@
  * and size; the faulting task waits without its hart for memory and retries (it may itself be the
  * victim). Syscalls that need frames (copying to user memory, page tables) fail with ENOMEM.
  *
+ * <h2>Container memory limits</h2>
+ * {@link fornax.kernel.mm.MemoryLimit}: frames allocated for an address space with a limit (its
+ * process's container) are charged to it until their last owner frees them; an allocation past
+ * the limit, or an enclosing one, is ENOMEM, and a page fault that hits it runs the OOM policy
+ * among the processes charged to that limit only. The counters are guarded by the FrameAllocator.
+ *
  * <h2>Lock order</h2>
  * <pre>
  *   Process (limits pushed into the address space without holding it)

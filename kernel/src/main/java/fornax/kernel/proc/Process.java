@@ -34,6 +34,12 @@ public final class Process {
     private final FdTable fds;
     /** The lock table where this process holds POSIX record locks, or null (set by fcntl). */
     private volatile fornax.kernel.vfs.FileLocks locks;
+    /**
+     * The pid namespace the process lives in (whose numbers it sees), and the one its children
+     * start in (another after {@link #setChildPidNamespace}). Set before the process is added to
+     * the table, then read only, but for the latter.
+     */
+    private volatile PidNamespace pidNs = PidNamespace.ROOT, childPidNs = PidNamespace.ROOT;
     /** The thread-group leader: the first task, whose tid is the pid. */
     public volatile Task mainTask;
     // guarded by this
@@ -96,7 +102,36 @@ public final class Process {
             s = rlimits[RLIMIT_STACK].clone();
         }
         space.setLimits(a[0], d[0], d[1], s[0]);
+        space.setMemoryLimit(pidNs.memoryLimit());
     }
+
+    /** The pid namespace the process lives in (see {@link PidNamespace}). */
+    public PidNamespace pidNamespace() { return pidNs; }
+
+    /** The pid namespace the process's children start in. */
+    public PidNamespace childPidNamespace() { return childPidNs; }
+
+    /**
+     * The first process of a container: it lives in {@code ns}, and so do its children. Only
+     * before the process is added to the table (its pid must have been allocated in {@code ns}).
+     */
+    public void joinPidNamespace(PidNamespace ns) {
+        pidNs = childPidNs = ns;
+        pushLimits(as);
+    }
+
+    /**
+     * Children forked from now on start in {@code ns}, a new namespace below this process's own
+     * (Linux's unshare(CLONE_NEWPID)); EINVAL if that was done already.
+     */
+    public synchronized void setChildPidNamespace(PidNamespace ns) {
+        if (childPidNs != pidNs) throw new SysError(Errno.EINVAL, "children already start in a new pid namespace");
+        if (ns.parent() != pidNs) throw new IllegalArgumentException("not a namespace below the process's own");
+        childPidNs = ns;
+    }
+
+    /** The container memory limit the process's pages are charged to, or null. */
+    public fornax.kernel.mm.MemoryLimit memoryLimit() { return pidNs.memoryLimit(); }
 
     public int pid() { return pid; }
     /** Creation time on System.nanoTime's clock (the kernel's monotonic clock plus its boot offset). */
@@ -125,6 +160,7 @@ public final class Process {
      */
     public Process fork(int childPid, AddressSpace childAs) {
         Process child = new Process(childPid, childAs, exePath, fs.fork(), fds.fork());
+        child.pidNs = child.childPidNs = childPidNs;
         synchronized (this) {
             for (int i = 0; i < RLIM_NLIMITS; i++) child.rlimits[i] = rlimits[i].clone();
             for (int i = 0; i < sigactions.length; i++) if (sigactions[i] != null) child.sigactions[i] = sigactions[i].clone();
@@ -285,7 +321,18 @@ public final class Process {
      * timer id and {@code value} the timer's sigevent value).
      */
     public synchronized void post(int sig, int senderPid, int code, long value) {
-        pending.post(sig, senderPid, code, value);
+        pending.post(sig, senderSeenBy(pidNs, senderPid, code), code, value);
+    }
+
+    /** SI_TIMER: the "sender" is a timer id, not a pid. */
+    private static final int SI_TIMER = -2;
+
+    /**
+     * The si_pid a receiver in {@code ns} sees for sender {@code pid}: its number there, fixed at
+     * send time as Linux does (a reaped child keeps it), 0 for one outside; timer ids unchanged.
+     */
+    static int senderSeenBy(PidNamespace ns, int pid, int code) {
+        return code == SI_TIMER || code > 0 ? pid : ns.numberOf(pid);
     }
 
     /** si_code recorded with pending signal {@code sig}. */

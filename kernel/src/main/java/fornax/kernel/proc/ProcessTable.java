@@ -43,6 +43,27 @@ public final class ProcessTable {
     }
 
     /**
+     * A free global pid (or tid) with a number in {@code ns} and the namespaces enclosing it
+     * ({@link PidNamespace}); EAGAIN if none is free, or if {@code ns} or one enclosing it is at its
+     * task limit or dead. If the process or thread is then not added, {@link #forgetPid} it.
+     */
+    public synchronized int allocatePid(PidNamespace ns) {
+        int id = allocatePid();
+        ns.enter(id);
+        return id;
+    }
+
+    /** A pid from {@link #allocatePid(PidNamespace)} that was never used (a failed fork): its numbers go. */
+    public synchronized void forgetPid(PidNamespace ns, int id) {
+        if (!byPid.containsKey(id) && !byTid.containsKey(id)) ns.leave(id);
+    }
+
+    /** Removes a reaped process; its pid's numbers in its namespaces go with it. */
+    private void forget(Process p) {
+        if (byPid.remove(p.pid(), p)) p.pidNamespace().leave(p.pid());
+    }
+
+    /**
      * Adds {@code p} as a child of {@code parent}, in its parent's process group, session and
      * controlling terminal. The first process (null parent) becomes init and the leader of the
      * first session and group.
@@ -63,7 +84,11 @@ public final class ProcessTable {
         // added after it would escape it (Linux's fork checks for pending fatal signals the same way).
         if (parent != null && (parent.hasExited() || (parent.pending() & 1L << (Signals.SIGKILL - 1)) != 0))
             throw new SysError(Errno.EINTR, "the parent is being killed");
+        // Once a namespace's init has exited and the rest were killed, nobody may join it.
+        for (PidNamespace n = p.pidNamespace(); !n.isRoot(); n = n.parent())
+            if (n.dead()) throw new SysError(Errno.EAGAIN, "the pid namespace's init has exited");
         byPid.put(p.pid(), p);
+        p.pidNamespace().added(p);
         created++;
         p.parent = parent;
         if (parent != null) {
@@ -111,7 +136,10 @@ public final class ProcessTable {
         return p.pid();
     }
 
-    /** getpgid/getsid target: {@code pid} 0 is the caller; ESRCH if there is no such process. */
+    /**
+     * getpgid/getsid target by global pid: {@code pid} 0 is the caller; ESRCH if there is no such
+     * process. (A guest's numbers are its pid namespace's: look them up there, PidNamespace#process.)
+     */
     public synchronized Process lookup(Process caller, int pid) {
         if (pid < 0) throw new SysError(Errno.ESRCH);
         Process p = pid == 0 ? caller : byPid.get(pid);
@@ -184,7 +212,10 @@ public final class ProcessTable {
 
     /** A thread has ended. */
     public synchronized void removeTask(Task t) {
-        if (byTid.remove(t.tid(), t) && t.tid() != t.process().pid()) extraThreads--;
+        if (byTid.remove(t.tid(), t) && t.tid() != t.process().pid()) {
+            extraThreads--;
+            t.process().pidNamespace().leave(t.tid());
+        }
     }
 
     /**
@@ -248,6 +279,7 @@ public final class ProcessTable {
 
     public synchronized int count() { return byPid.size(); }
 
+    /** {@code p}'s parent's global pid, 0 without one (see {@link #parentPid(PidNamespace, Process)} for a guest's view). */
     public synchronized int parentPid(Process p) { return p.parent == null ? 0 : p.parent.pid(); }
 
     /** Number of children of {@code p} (live or zombie). */
@@ -272,19 +304,49 @@ public final class ProcessTable {
         Process parent = p.parent;
         if (parent != null && signal != 0) parent.post(signal, p.pid());
         p.zombie = true;
+        PidNamespace ns = p.pidNamespace();
+        if (!ns.isRoot() && ns.init() == p) ns.kill();   // the kernel then kills the rest (Kernel.retire)
         for (Process c : new ArrayList<>(p.children)) {
-            c.parent = init != null && init != p ? init : null;
-            if (c.parent != null) init.children.add(c);
-            else if (c.zombie) byPid.remove(c.pid());
+            c.parent = reaper(c, p);
+            if (c.parent != null) c.parent.children.add(c);
+            else if (c.zombie) forget(c);
         }
         p.children.clear();
-        if (p.parent == null) byPid.remove(p.pid());
+        if (p.parent == null) forget(p);
         notifyAll();
         return parent;
     }
 
-    /** What a wait returned: the child and its wait status; {@code reaped} if it is gone. */
-    public record Waited(Process child, int status, boolean reaped) { }
+    /**
+     * Who adopts orphan {@code c} of exiting {@code p}: the init of the nearest pid namespace of
+     * {@code c}'s that still has a live one, else the first process; null if that is {@code p}.
+     */
+    private Process reaper(Process c, Process p) {
+        for (PidNamespace n = c.pidNamespace(); !n.isRoot(); n = n.parent()) {
+            Process r = n.init();
+            if (r != null && r != p && !r.zombie && !n.dead()) return r;
+        }
+        return init != null && init != p ? init : null;
+    }
+
+    /** The live processes with a number in {@code ns} (every one for the root). */
+    public synchronized List<Process> members(PidNamespace ns) {
+        List<Process> out = new ArrayList<>();
+        for (Process q : byPid.values()) if (!q.zombie && ns.sees(q)) out.add(q);
+        return out;
+    }
+
+    /** {@code p}'s parent's pid as seen from {@code view}: 0 without a parent or for one outside {@code view}. */
+    public synchronized int parentPid(PidNamespace view, Process p) {
+        return p.parent == null ? 0 : view.pidOf(p.parent);
+    }
+
+    /**
+     * What a wait returned: the child and its wait status; {@code reaped} if it is gone;
+     * {@code pid} the child's pid as the waiting parent's pid namespace numbers it (taken before
+     * a reap frees the number).
+     */
+    public record Waited(Process child, int status, boolean reaped, int pid) { }
 
     /**
      * wait4/waitid: waits for a child of {@code parent} matching {@code pid} (-1 any, &gt;0 that pid,
@@ -307,17 +369,18 @@ public final class ProcessTable {
             if ((options & (WEXITED | WSTOPPED | WCONTINUED)) == 0) options |= WEXITED;   // plain wait
             for (Process c : matching) {
                 if (c.zombie && (options & WEXITED) != 0) {
+                    int seen = parent.pidNamespace().pidOf(c);
                     if (!noWait) {
                         parent.children.remove(c);
-                        byPid.remove(c.pid());
+                        forget(c);
                     }
-                    return new Waited(c, c.waitStatus(), !noWait);
+                    return new Waited(c, c.waitStatus(), !noWait, seen);
                 }
                 int report = c.jobReport;
                 boolean stopped = report != 0 && report != CONTINUED_STATUS;
                 if (report != 0 && (stopped ? (options & WUNTRACED) != 0 : (options & WCONTINUED) != 0)) {
                     if (!noWait) c.jobReport = 0;
-                    return new Waited(c, report, false);
+                    return new Waited(c, report, false, parent.pidNamespace().pidOf(c));
                 }
             }
             if ((options & WNOHANG) != 0) return null;

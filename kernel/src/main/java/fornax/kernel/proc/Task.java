@@ -77,7 +77,7 @@ public final class Task {
 
     /** Marks {@code sig} pending for this thread only, from {@code senderPid} with {@code code}. */
     public synchronized void post(int sig, int senderPid, int code) {
-        pending.post(sig, senderPid, code, 0);
+        pending.post(sig, Process.senderSeenBy(process.pidNamespace(), senderPid, code), code, 0);
     }
 
     /** Thread-directed signals pending. */

@@ -131,6 +131,7 @@ public final class SysExec {
         if (elf.interpreter() != null) throw new SysError(Errno.ENOENT, "no dynamic loader: " + elf.interpreter());
         AddressSpace as = kernel.newAddressSpace();
         if (as == null) throw new SysError(Errno.EAGAIN);
+        as.setMemoryLimit(p.memoryLimit());   // the new image is charged to the process's container
         try {
             byte[] rnd = new byte[16];
             kernel.random().nextBytes(rnd);

@@ -51,7 +51,7 @@ final class SysLock {
                 b.putShort(0, (short) FileLocks.F_UNLCK);
             } else {
                 b.putShort(0, (short) l.type()).putShort(2, (short) SEEK_SET).putLong(8, l.start())
-                        .putLong(16, l.end() == FileLocks.EOF ? 0 : l.end() - l.start() + 1).putInt(24, l.pid());
+                        .putLong(16, l.end() == FileLocks.EOF ? 0 : l.end() - l.start() + 1).putInt(24, l.pid() > 0 ? c.pids().numberOf(l.pid()) : l.pid());
             }
             c.memory().copyOut(va, raw, 0, raw.length);
             return 0;

@@ -110,7 +110,7 @@ final class SysMemory {
             if (obj == null) {
                 if (shared && growsDown) throw new SysError(Errno.EINVAL, "MAP_GROWSDOWN of shared memory");
                 off = 0;
-                if (shared) obj = MemoryObject.anonymous(c.kernel().frames());
+                if (shared) obj = MemoryObject.anonymous(c.kernel().frames(), c.memory().memoryLimit());
             }
             AddressSpace as = c.memory();
             boolean fixed = (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) != 0;

@@ -20,9 +20,9 @@ final class SysProc {
         t.partial(435, "clone3", "as clone; set_tid, cgroup and pidfd are not supported (EINVAL)", SysProc::clone3);
         t.partial(260, "wait4", "no rusage (zeroed)", SysProc::wait4);
         t.partial(95, "waitid", "P_ALL, P_PID, P_PGID; no rusage (zeroed)", SysProc::waitid);
-        t.supported(172, "getpid", (c, a) -> c.process().pid());
-        t.supported(173, "getppid", (c, a) -> c.kernel().processes().parentPid(c.process()));
-        t.supported(178, "gettid", (c, a) -> c.task().tid());
+        t.supported(172, "getpid", (c, a) -> c.pids().pidOf(c.process()));
+        t.supported(173, "getppid", (c, a) -> c.kernel().processes().parentPid(c.pids(), c.process()));
+        t.supported(178, "gettid", (c, a) -> c.pids().tidOf(c.task()));
         t.partial(174, "getuid", "every process runs as root", (c, a) -> 0);
         t.partial(175, "geteuid", "every process runs as root", (c, a) -> 0);
         t.partial(176, "getgid", "every process runs as root", (c, a) -> 0);
@@ -32,10 +32,39 @@ final class SysProc {
         // Unlike prlimit64's, their pointer is not optional: NULL is EFAULT (after the resource check).
         t.partial(163, "getrlimit", RLIMITS, (c, a) -> prlimit64(c, new long[] {0, a[0], 0, nonNull(c, a[0], a[1])}));
         t.partial(164, "setrlimit", RLIMITS, (c, a) -> prlimit64(c, new long[] {0, a[0], nonNull(c, a[0], a[1]), 0}));
-        t.supported(154, "setpgid", (c, a) -> { c.kernel().processes().setpgid(c.process(), (int) a[0], (int) a[1]); return 0; });
-        t.supported(155, "getpgid", (c, a) -> c.kernel().processes().lookup(c.process(), (int) a[0]).pgid());
-        t.supported(156, "getsid", (c, a) -> c.kernel().processes().lookup(c.process(), (int) a[0]).sid());
-        t.supported(157, "setsid", (c, a) -> c.kernel().processes().setsid(c.process()));
+        t.supported(154, "setpgid", SysProc::setpgid);
+        t.supported(155, "getpgid", (c, a) -> c.pids().numberOf(lookup(c, (int) a[0]).pgid()));
+        t.supported(156, "getsid", (c, a) -> c.pids().numberOf(lookup(c, (int) a[0]).sid()));
+        t.supported(157, "setsid", (c, a) -> c.pids().numberOf(c.kernel().processes().setsid(c.process())));
+    }
+
+    /**
+     * The process numbered {@code pid} in the caller's pid namespace (0: the caller); ESRCH if none
+     * there (getpgid, getsid, prlimit64).
+     */
+    static Process lookup(SyscallContext c, int pid) {
+        if (pid == 0) return c.process();
+        if (pid < 0) throw new SysError(Errno.ESRCH);
+        Process p = c.pids().process(c.kernel().processes(), pid);
+        if (p == null) throw new SysError(Errno.ESRCH);
+        return p;
+    }
+
+    /** setpgid(pid, pgid) with both numbers from the caller's pid namespace. */
+    private static long setpgid(SyscallContext c, long[] a) {
+        int pid = (int) a[0], pgid = (int) a[1];
+        if (pid > 0) {
+            int g = c.pids().globalOf(pid);
+            if (g < 0) throw new SysError(Errno.ESRCH);
+            pid = g;
+        }
+        if (pgid > 0) {
+            int g = c.pids().globalOf(pgid);
+            if (g < 0) throw new SysError(Errno.EPERM, "no such process group here");
+            pgid = g;
+        }
+        c.kernel().processes().setpgid(c.process(), pid, pgid);
+        return 0;
     }
 
     /** exit(2): ends the calling thread; the process ends with its last thread. */
@@ -95,15 +124,33 @@ final class SysProc {
         // before the address space is copied, and again atomically when the child is added.
         long nproc = parent.rlimit(Process.RLIMIT_NPROC)[0];
         if (overLimit(kernel.processes().tasks(), nproc)) throw new SysError(Errno.EAGAIN, "RLIMIT_NPROC");
-        int pid = kernel.processes().allocatePid();
+        var ns = parent.childPidNamespace();
+        int pid = kernel.processes().allocatePid(ns);
+        try {
+            return spawnProcess(c, flags, newsp, parentTid, tls, childTid, pid);
+        } catch (RuntimeException e) {
+            kernel.processes().forgetPid(ns, pid);
+            throw e;
+        }
+    }
+
+    /** fork with global pid {@code pid} already allocated in the parent's namespace for children. */
+    private static long spawnProcess(SyscallContext c, long flags, long newsp, long parentTid, long tls, long childTid,
+                                     int pid) {
+        var kernel = c.kernel();
+        Process parent = c.process();
+        long nproc = parent.rlimit(Process.RLIMIT_NPROC)[0];
         var childAs = kernel.forkAddressSpace(parent.addressSpace());
         Process child = parent.fork(pid, childAs);
         if ((flags & SysMount.CLONE_NEWNS) != 0) fornax.kernel.vfs.NamespaceOps.unshare(child.fs());   // its own copy
         Task task = newTask(c, pid, child, flags, newsp, tls);
-        byte[] tid = tidBytes(pid);
+        // Each side is told the child's number in its own pid namespace (they differ for a
+        // container's first process), as Linux's pid_vnr in copy_process and schedule_tail.
+        int seen = c.pids().numberOf(pid);
         try {
-            if ((flags & CLONE_PARENT_SETTID) != 0) parent.addressSpace().copyOut(parentTid, tid, 0, 4);
-            if ((flags & CLONE_CHILD_SETTID) != 0) childAs.copyOut(childTid, tid, 0, 4);
+            if ((flags & CLONE_PARENT_SETTID) != 0) parent.addressSpace().copyOut(parentTid, tidBytes(seen), 0, 4);
+            if ((flags & CLONE_CHILD_SETTID) != 0)
+                childAs.copyOut(childTid, tidBytes(child.pidNamespace().numberOf(pid)), 0, 4);
         } catch (SysError e) {
             child.closeAll();
             kernel.releaseAddressSpace(childAs);
@@ -119,7 +166,7 @@ final class SysProc {
             throw e;
         }
         kernel.start(task);
-        return pid;
+        return seen;
     }
 
     /**
@@ -137,14 +184,21 @@ final class SysProc {
         Process p = c.process();
         if (overLimit(kernel.processes().tasks(), p.rlimit(Process.RLIMIT_NPROC)[0]))
             throw new SysError(Errno.EAGAIN, "RLIMIT_NPROC");
-        int tid = kernel.processes().allocatePid();
+        int tid = kernel.processes().allocatePid(p.pidNamespace());
+        int seen = c.pids().numberOf(tid);
         Task task = newTask(c, tid, p, flags, newsp, tls);
-        byte[] tidBytes = tidBytes(tid);
-        if ((flags & CLONE_PARENT_SETTID) != 0) c.memory().copyOut(parentTid, tidBytes, 0, 4);
-        if ((flags & CLONE_CHILD_SETTID) != 0) c.memory().copyOut(childTid, tidBytes, 0, 4);
+        try {
+            byte[] tidBytes = tidBytes(seen);
+            if ((flags & CLONE_PARENT_SETTID) != 0) c.memory().copyOut(parentTid, tidBytes, 0, 4);
+            if ((flags & CLONE_CHILD_SETTID) != 0) c.memory().copyOut(childTid, tidBytes, 0, 4);
+        } catch (RuntimeException e) {
+            kernel.processes().forgetPid(p.pidNamespace(), tid);
+            throw e;
+        }
         if ((flags & CLONE_CHILD_CLEARTID) != 0) task.clearChildTid = childTid;
-        kernel.start(task);
-        return tid;
+        // A thread made while exit_group runs never starts: its tid is never added, so free it here.
+        if (kernel.start(task) == null) kernel.processes().forgetPid(p.pidNamespace(), tid);
+        return seen;
     }
 
     private static boolean overLimit(int tasks, long limit) {
@@ -183,14 +237,25 @@ final class SysProc {
         if ((options & ~(ProcessTable.WNOHANG | ProcessTable.WUNTRACED | ProcessTable.WCONTINUED | WALL_FLAGS)) != 0)
             throw new SysError(Errno.EINVAL);
         if (pid == Integer.MIN_VALUE) throw new SysError(Errno.ESRCH);
-        ProcessTable.Waited w = c.kernel().processes().waitChild(c.process(), pid, options | ProcessTable.WEXITED);
+        ProcessTable.Waited w = c.kernel().processes().waitChild(c.process(), globalWaitId(c, pid), options | ProcessTable.WEXITED);
         if (w == null) return 0;
         if (a[1] != 0) {
             byte[] st = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(w.status()).array();
             c.memory().copyOut(a[1], st, 0, 4);
         }
         if (a[3] != 0) c.memory().copyOut(a[3], new byte[144], 0, 144);
-        return w.child().pid();
+        return w.pid();
+    }
+
+    /**
+     * wait4's pid argument (a pid, -1, 0, or minus a group) from the caller's pid namespace in
+     * global ids; a number with no process there becomes one that matches no child (ECHILD).
+     */
+    private static int globalWaitId(SyscallContext c, int pid) {
+        if (pid == -1 || pid == 0) return pid;
+        int g = c.pids().globalOf(pid > 0 ? pid : -pid);
+        if (g < 0) return Integer.MAX_VALUE;
+        return pid > 0 ? g : -g;
     }
 
     private static final int P_ALL = 0, P_PID = 1, P_PGID = 2;
@@ -209,7 +274,7 @@ final class SysProc {
             case P_PGID -> { if (id < 0) throw new SysError(Errno.EINVAL); yield id == 0 ? 0 : -id; }
             default -> throw new SysError(Errno.EINVAL);
         };
-        ProcessTable.Waited w = c.kernel().processes().waitChild(c.process(), pid, options);
+        ProcessTable.Waited w = c.kernel().processes().waitChild(c.process(), globalWaitId(c, pid), options);
         ByteBuffer info = ByteBuffer.allocate(128).order(ByteOrder.LITTLE_ENDIAN);
         if (w != null) {
             int st = w.status();
@@ -218,7 +283,7 @@ final class SysProc {
             else if ((st & 0xFF) == 0x7F) { code = CLD_STOPPED; status = (st >> 8) & 0xFF; }
             else if ((st & 0x7F) == 0) { code = CLD_EXITED; status = (st >> 8) & 0xFF; }
             else { code = (st & 0x80) != 0 ? CLD_DUMPED : CLD_KILLED; status = st & 0x7F; }
-            info.putInt(0, Signals.SIGCHLD).putInt(8, code).putInt(16, w.child().pid()).putInt(20, 0).putInt(24, status);
+            info.putInt(0, Signals.SIGCHLD).putInt(8, code).putInt(16, w.pid()).putInt(20, 0).putInt(24, status);
         }
         if (a[2] != 0) c.memory().copyOut(a[2], info.array(), 0, 128);
         if (a[4] != 0) c.memory().copyOut(a[4], new byte[144], 0, 144);
@@ -243,7 +308,7 @@ final class SysProc {
             hard = b.getLong();
         }
         // Any process may be named (every process is root, so the permission check always passes).
-        Process p = c.kernel().processes().lookup(c.process(), pid);
+        Process p = lookup(c, pid);
         if (resource < 0 || resource >= Process.RLIM_NLIMITS) throw new SysError(Errno.EINVAL);
         long[] old = p.rlimit(resource);
         if (a[2] != 0) {

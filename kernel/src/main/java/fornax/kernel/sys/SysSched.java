@@ -45,7 +45,7 @@ final class SysSched {
     private static Task thread(SyscallContext c, int tid) {
         if (tid < 0) throw new SysError(Errno.EINVAL);
         if (tid == 0) return c.task();
-        Task t = c.kernel().processes().task(tid);
+        Task t = c.pids().task(c.kernel().processes(), tid);
         if (t == null) throw new SysError(Errno.ESRCH);
         return t;
     }
@@ -56,12 +56,12 @@ final class SysSched {
         switch (which) {
             case PRIO_PROCESS -> out.add(thread(c, who));
             case PRIO_PGRP -> {
-                int pgid = who == 0 ? c.process().pgid() : who;
-                for (Process p : c.kernel().processes().group(pgid)) out.addAll(p.tasks());
+                int pgid = who == 0 ? c.process().pgid() : c.pids().globalOf(who);
+                if (pgid > 0) for (Process p : c.kernel().processes().group(pgid)) if (c.pids().sees(p)) out.addAll(p.tasks());
             }
             case PRIO_USER -> {
                 if (who != 0) break;                     // only uid 0 exists
-                for (Process p : c.kernel().processes().all()) if (!p.hasExited()) out.addAll(p.tasks());
+                for (Process p : c.kernel().processes().members(c.pids())) if (!p.hasExited()) out.addAll(p.tasks());
             }
             default -> throw new SysError(Errno.EINVAL);
         }

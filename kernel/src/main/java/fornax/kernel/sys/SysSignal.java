@@ -86,9 +86,10 @@ final class SysSignal {
         if (pid == -1) {
             int sent = 0;
             // Under the table's lock, as Kernel.signalGroup, so a racing fork cannot escape a kill(-1, SIGKILL).
+            // Every process the caller's pid namespace holds but its init (1 there) and the caller.
             synchronized (c.kernel().processes()) {
                 for (Process p : c.kernel().processes().all()) {
-                    if (p.pid() == 1 || p == c.process()) continue;
+                    if (!c.pids().sees(p) || c.pids().pidOf(p) == 1 || p == c.process()) continue;
                     if (sig != 0) c.kernel().sendSignal(p, sig, c.process().pid());
                     sent++;
                 }
@@ -97,8 +98,8 @@ final class SysSignal {
             return 0;
         }
         if (pid == Integer.MIN_VALUE) throw new SysError(Errno.ESRCH);
-        int pgid = pid == 0 ? c.process().pgid() : -pid;
-        if (c.kernel().signalGroup(pgid, sig, c.process().pid()) == 0) throw new SysError(Errno.ESRCH);
+        int pgid = pid == 0 ? c.process().pgid() : c.pids().globalOf(-pid);
+        if (pgid < 0 || c.kernel().signalGroup(pgid, sig, c.process().pid(), c.pids()) == 0) throw new SysError(Errno.ESRCH);
         return 0;
     }
 
@@ -108,9 +109,9 @@ final class SysSignal {
     private static long send(SyscallContext c, int pid, int sig, int code) {
         checkSignal(sig, true);
         if (pid <= 0) throw new SysError(Errno.EINVAL);
-        Process target = c.kernel().processes().get(pid);
+        Process target = c.pids().process(c.kernel().processes(), pid);
         if (target == null) {
-            Task t = c.kernel().processes().task(pid);
+            Task t = c.pids().task(c.kernel().processes(), pid);
             if (t != null) target = t.process();
         }
         if (target == null || target.hasExited()) throw new SysError(Errno.ESRCH);
@@ -122,8 +123,8 @@ final class SysSignal {
     private static long sendToThread(SyscallContext c, int tgid, int tid, int sig) {
         checkSignal(sig, true);
         if (tid <= 0 || tgid < 0) throw new SysError(Errno.EINVAL);
-        Task target = c.kernel().processes().task(tid);
-        if (target == null || target.exiting || tgid != 0 && target.process().pid() != tgid) throw new SysError(Errno.ESRCH);
+        Task target = c.pids().task(c.kernel().processes(), tid);
+        if (target == null || target.exiting || tgid != 0 && c.pids().pidOf(target.process()) != tgid) throw new SysError(Errno.ESRCH);
         if (sig != 0) c.kernel().sendSignal(target, sig, c.process().pid(), SI_TKILL);
         return 0;
     }

@@ -29,7 +29,7 @@ public final class SysThread {
                 SysThread::futex);
         t.supported(96, "set_tid_address", (c, a) -> {
             c.task().clearChildTid = a[0];
-            return c.task().tid();
+            return c.pids().tidOf(c.task());
         });
         t.supported(99, "set_robust_list", (c, a) -> {
             if (a[1] != 24) throw new SysError(Errno.EINVAL);  // sizeof(struct robust_list_head)
@@ -109,7 +109,7 @@ public final class SysThread {
 
     private static long getRobustList(SyscallContext c, long[] a) {
         int tid = (int) a[0];
-        Task t = tid == 0 ? c.task() : c.kernel().processes().task(tid);
+        Task t = tid == 0 ? c.task() : c.pids().task(c.kernel().processes(), tid);
         if (t == null) throw new SysError(Errno.ESRCH);
         AddressSpace as = c.memory();
         as.copyOut(a[1], ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(t.robustListHead).array(), 0, 8);
@@ -126,16 +126,17 @@ public final class SysThread {
         long head = task.robustListHead;
         if (head == 0) return;
         AddressSpace as = task.process().addressSpace();
+        int tid = task.process().pidNamespace().tidOf(task);   // what the thread wrote as owner: its own number
         try {
             long entry = readLong(as, head) & ~1L;
             long offset = readLong(as, head + 8);
             long pending = readLong(as, head + 16) & ~1L;
             for (int i = 0; entry != head && entry != 0 && i < ROBUST_LIST_LIMIT; i++) {
                 long next = readLong(as, entry) & ~1L;
-                if (entry != pending) ownerDied(kernel, as, entry + offset, task.tid());
+                if (entry != pending) ownerDied(kernel, as, entry + offset, tid);
                 entry = next;
             }
-            if (pending != 0) ownerDied(kernel, as, pending + offset, task.tid());
+            if (pending != 0) ownerDied(kernel, as, pending + offset, tid);
         } catch (SysError e) {
             // an unreadable list: nothing more to do
         }

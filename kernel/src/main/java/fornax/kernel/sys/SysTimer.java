@@ -148,7 +148,7 @@ final class SysTimer {
             int tid = b.getInt(16);
             if (notify == SIGEV_THREAD_ID) {
                 // One thread per process for now: the caller's own thread is the process.
-                if (tid != c.task().tid()) throw new SysError(Errno.EINVAL, "SIGEV_THREAD_ID for another thread");
+                if (tid != c.pids().tidOf(c.task())) throw new SysError(Errno.EINVAL, "SIGEV_THREAD_ID for another thread");
                 notify = SIGEV_SIGNAL;
             }
             if (notify != SIGEV_SIGNAL && notify != SIGEV_NONE) throw new SysError(Errno.EINVAL);

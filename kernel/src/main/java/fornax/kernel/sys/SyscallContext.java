@@ -25,6 +25,8 @@ public final class SyscallContext {
     public Task task() { return task; }
     public Process process() { return task.process(); }
     public AddressSpace memory() { return task.process().addressSpace(); }
+    /** The pid namespace the caller lives in: the numbering its pids, tids and groups are in. */
+    public fornax.kernel.proc.PidNamespace pids() { return task.process().pidNamespace(); }
 
     /** The handler has set the task's registers; do not store its return value in a0. */
     public void setResultHandled() { resultHandled = true; }

@@ -100,7 +100,7 @@ public final class TrapLoop {
                     if (r == FAULT_NO_MEMORY) {
                         // A victim was killed for memory: wait for it without a hart, then retry.
                         hart = leaveHart(task, hart);
-                        kernel.oomKiller().awaitMemory();
+                        kernel.oomKiller().awaitMemory(new Kernel.OomCandidate(task.process()));
                         if (!returnToUser(task)) break;
                         hart = scheduler.acquire(task);
                         hart.setTimer(System.nanoTime() + TICK_NANOS);

@@ -69,6 +69,36 @@ public final class FsContext {
         old.release();
     }
 
+    /**
+     * Enters a container's namespace: {@code fresh} (its creator's use is taken) replaces the
+     * namespace, and its root becomes both the root and the working directory, in one step, so no
+     * walk of this context ever pairs the new namespace with a directory of the old tree.
+     */
+    public void enter(Namespace fresh) {
+        Namespace oldNs;
+        Chan oldRoot, oldCwd;
+        Chan r = fresh.root(), c = fresh.root();
+        synchronized (this) {
+            if (released) {
+                r.close();
+                c.close();
+                fresh.release();
+                checkLive();
+            }
+            oldNs = ns;
+            oldRoot = root;
+            oldCwd = cwd;
+            ns = fresh;
+            root = r;
+            cwd = c;
+            cwdPath = "/";
+            cwdGeneration++;
+        }
+        oldRoot.close();
+        oldCwd.close();
+        oldNs.release();
+    }
+
     /** A copy of the root directory Chan; the caller closes it. */
     public synchronized Chan root() {
         checkLive();

@@ -65,6 +65,17 @@ public final class Mount {
         return new Mount(server, server.attach(), null, "rootfs", "/", Namespace.MREPL | Namespace.MCREATE, null, false, false, false);
     }
 
+    /**
+     * The root mount of a container's namespace: directory {@code dir} (borrowed) of another
+     * namespace as the new root, with nothing under it, so ".." at it stays put, and read-only if
+     * the member {@code dir} lies in is. Mounts made on files inside {@code dir} in the other
+     * namespace are not seen (it keys by itself).
+     */
+    static Mount rootAt(Chan dir, String source) {
+        return new Mount(dir.server(), dir.server().clone(dir.fid()), null, "rootfs", source,
+                Namespace.MREPL | Namespace.MCREATE, null, false, dir.mount().readOnly(), false);
+    }
+
     /** {@code server}'s root mounted on {@code where} (taken). */
     static Mount server(FileServer server, Chan where, String type, String source, int flags, boolean readOnly) {
         return new Mount(server, server.attach(), where, type, source, flags, null, false, readOnly, false);

@@ -67,6 +67,12 @@ public final class Namespace {
     /** A namespace with no devices. */
     public Namespace(FileServer rootServer) { this(rootServer, Map.of()); }
 
+    /** A namespace with the new {@code root} (its first reference becomes this one's) and nothing mounted. */
+    private Namespace(Mount root, Devices devices) {
+        this.root = root;
+        this.devices = devices;
+    }
+
     private Namespace(Mount root, Devices devices, Map<Key, List<Mount>> table, List<Mount> order) {
         this.root = root;
         this.devices = devices;
@@ -83,6 +89,33 @@ public final class Namespace {
 
     /** Plan 9's RFCNAMEG: a namespace with this one's root and devices and nothing mounted (one user). */
     public Namespace clean() { return new Namespace(root, devices, Map.of(), List.of()); }
+
+    /**
+     * A container's namespace (one user, the caller): directory {@code dir} (borrowed, a file of
+     * this or another namespace) is its root, nothing is mounted, and ".." at the root stays there,
+     * so nothing outside {@code dir} can be named from it. It has this namespace's devices and
+     * file-system types, except that {@code devices} and {@code types} replace entries of the same
+     * letter or name (a container's own device server for '#c' and devtmpfs).
+     */
+    public Namespace rootedAt(Chan dir, String source, Map<Character, FileServer> devices,
+                              Map<String, Supplier<FileServer>> types) {
+        if (!dir.isDir()) throw new SysError(Errno.ENOTDIR);
+        return new Namespace(Mount.rootAt(dir, source), replaced(devices, types));
+    }
+
+    /** {@link #rootedAt} with {@code server}'s root as the root (a host folder served by hostfs). */
+    public Namespace rootedAt(FileServer server, Map<Character, FileServer> devices,
+                              Map<String, Supplier<FileServer>> types) {
+        return new Namespace(Mount.root(server), replaced(devices, types));
+    }
+
+    private Devices replaced(Map<Character, FileServer> devs, Map<String, Supplier<FileServer>> types) {
+        Map<Character, Mount> d = new HashMap<>(this.devices.table());
+        devs.forEach((c, s) -> d.put(c, Mount.device(s, "#" + c)));
+        Map<String, Supplier<FileServer>> t = new HashMap<>(this.devices.types());
+        t.putAll(types);
+        return new Devices(Map.copyOf(d), Map.copyOf(t));
+    }
 
     /** One more FsContext holds this namespace. */
     synchronized void retain() {

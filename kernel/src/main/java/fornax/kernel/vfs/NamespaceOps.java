@@ -107,7 +107,8 @@ public final class NamespaceOps {
 
     /**
      * Runs one nsctl line: {@code bind [-abc] new old}, {@code mount [-abc] spec old} (spec: a
-     * device "#x", a server "#x/NAME" of a {@link ServerDirectory} device, or a file-system type), {@code unmount [new] old}, {@code clear}. Words split
+     * device "#x", a server "#x/NAME" of a {@link ServerDirectory} device, or a file-system type),
+     * {@code unmount [new] old}, {@code clear [dir]}. Words split
      * on blanks; single quotes quote, '' inside them is a quote (rc's rules). EINVAL for a bad line.
      */
     public static void control(FsContext ctx, String line) {
@@ -161,8 +162,9 @@ public final class NamespaceOps {
                 }
             }
             case "clear" -> {
-                if (!w.isEmpty()) throw new SysError(Errno.EINVAL, "usage: clear");
-                ctx.setNamespace(clean(ctx.namespace()));
+                if (w.size() > 1) throw new SysError(Errno.EINVAL, "usage: clear [dir]");
+                if (w.isEmpty()) ctx.setNamespace(clean(ctx.namespace()));
+                else ctx.enter(container(ctx, w.getFirst()));
             }
             default -> throw new SysError(Errno.EINVAL, "unknown namespace command " + cmd);
         }
@@ -175,6 +177,52 @@ public final class NamespaceOps {
      */
     public static Namespace clean(Namespace ns) {
         Namespace fresh = ns.clean();
+        mountKernelFileSystems(fresh);
+        return fresh;
+    }
+
+    /**
+     * File-system type whose every mount is a new device server with attributes of its own
+     * (the kernel registers it); a container's /dev and '#c' are one.
+     */
+    public static final String PRIVATE_DEVICES = "devfs";
+
+    /**
+     * {@code clear dir}: a container's namespace whose root is directory {@code dir} as
+     * {@code ctx} names it. Nothing of {@code ctx}'s tree outside {@code dir} can be named from
+     * it: ".." at its root stays there, absolute symlinks resolve from it, and what is mounted
+     * inside {@code dir} in {@code ctx}'s namespace is not seen. Mounted in it, where {@code dir}
+     * has the directories: a device server of its own on /dev (also its '#c') and proc on /proc.
+     * The caller gets the one use of the result.
+     */
+    public static Namespace container(FsContext ctx, String dir) {
+        Namespace ns = ctx.namespace();
+        FileServer dev = ns.hasFileSystem(PRIVATE_DEVICES) ? ns.fileSystem(PRIVATE_DEVICES) : null;
+        try (Chan d = PathWalker.walk(ctx, null, dir, PathWalker.FOLLOW | PathWalker.DIRECTORY)) {
+            Namespace fresh = ns.rootedAt(d, canonical(ctx, dir), devicesOf(dev), typesOf(dev));
+            mountKernelFileSystems(fresh);
+            return fresh;
+        }
+    }
+
+    /** {@link #container(FsContext, String)} with {@code rootServer}'s root as the root (a host folder). */
+    public static Namespace container(Namespace ns, FileServer rootServer) {
+        FileServer dev = ns.hasFileSystem(PRIVATE_DEVICES) ? ns.fileSystem(PRIVATE_DEVICES) : null;
+        Namespace fresh = ns.rootedAt(rootServer, devicesOf(dev), typesOf(dev));
+        mountKernelFileSystems(fresh);
+        return fresh;
+    }
+
+    private static java.util.Map<Character, FileServer> devicesOf(FileServer dev) {
+        return dev == null ? java.util.Map.of() : java.util.Map.of('c', dev);
+    }
+
+    private static java.util.Map<String, java.util.function.Supplier<FileServer>> typesOf(FileServer dev) {
+        return dev == null ? java.util.Map.of() : java.util.Map.of("devtmpfs", () -> dev);
+    }
+
+    /** Mounts devtmpfs on /dev and proc on /proc of {@code fresh}, where those directories exist in its root. */
+    private static void mountKernelFileSystems(Namespace fresh) {
         for (String[] m : new String[][] {{"devtmpfs", "dev"}, {"proc", "proc"}}) {
             if (!fresh.hasFileSystem(m[0])) continue;
             try (Chan r = fresh.root(); Chan d = r.step(m[1])) {
@@ -183,7 +231,6 @@ public final class NamespaceOps {
                 // no such directory in the root: nothing mounted there
             }
         }
-        return fresh;
     }
 
     /** The path {@code path} names with symlinks and dots resolved, or {@code path} itself. */

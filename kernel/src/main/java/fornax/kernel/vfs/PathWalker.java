@@ -278,7 +278,9 @@ public final class PathWalker implements AutoCloseable {
                 cur.close();
                 cur = covered;
             }
-            if (cur.isHead() && cur.mount().parent() != null) return cur.copy();   // unmounted: no way up
+            // The head of a member no longer mounted, or of the namespace root (a container's root
+            // is a directory of another tree, whose server would step out of it): no way up.
+            if (cur.isHead()) return cur.copy();
             return crossMounts(cur.step(".."));
         } finally {
             if (cur != null) cur.close();

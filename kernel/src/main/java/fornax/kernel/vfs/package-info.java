@@ -23,7 +23,8 @@
  *       a name once, create goes to the first MCREATE member (EACCES if none) — plus the device
  *       table ('|' pipes, 'c' devices) and the file systems mountable by type.
  *   <li>Each process's {@link fornax.kernel.vfs.FsContext} holds its namespace: shared on fork,
- *       copied by unshare/clone CLONE_NEWNS, started clean by nsctl "clear" (RFCNAMEG).
+ *       copied by unshare/clone CLONE_NEWNS, started clean by nsctl "clear" (RFCNAMEG), or rooted
+ *       at a directory for a container by "clear DIR" (".." stops at every namespace root).
  *       {@link fornax.kernel.vfs.NamespaceOps}: mount(2)/umount2(2) (MS_BIND, MS_REC, MS_MOVE,
  *       MS_REMOUNT|MS_RDONLY, types) and the Plan 9 commands of /proc/PID/nsctl
  *       ({@code bind [-abc] new old}, {@code mount [-abc] spec old}, {@code unmount [new] old},

@@ -41,7 +41,7 @@ public final class TestFs {
         java.util.concurrent.atomic.AtomicInteger minor = new java.util.concurrent.atomic.AtomicInteger(100);
         ns = new Namespace(root, Map.of('|', pipes, 'c', dev), Map.of(
                 "tmpfs", () -> new TmpFs(Stat.makedev(0, minor.getAndIncrement()), now::get, tmpfsBytes, 01777),
-                "devtmpfs", () -> dev));
+                "devtmpfs", () -> dev, NamespaceOps.PRIVATE_DEVICES, dev::fresh));
         FsContext boot = FsContext.initial(ns, "/");
         boot.setUmask(0);
         Vfs.mkdir(boot, null, "/tmp", 01777);

@@ -160,6 +160,31 @@ public final class DevFs implements FileServer {
         atime = new long[n];
         mtime = new long[n];
         ctime = new long[n];
+        resetAttributes();
+    }
+
+    /**
+     * A new server over the same devices with attributes of its own, as at boot (a container's
+     * /dev: a chmod there is not seen by the host's /dev, and the reverse). Same st_dev.
+     */
+    public DevFs fresh() { return new DevFs(this); }
+
+    private DevFs(DevFs o) {
+        this.dev = o.dev;
+        this.clock = o.clock;
+        this.devices = o.devices;
+        int n = DEVICES.size() + 1;
+        mode = new int[n];
+        uid = new int[n];
+        gid = new int[n];
+        atime = new long[n];
+        mtime = new long[n];
+        ctime = new long[n];
+        resetAttributes();
+    }
+
+    /** Boot-time modes, owners and times (constructors only). */
+    private void resetAttributes() {
         long now = clock.getAsLong();
         mode[0] = Dir.S_IFDIR | 0755;
         for (int i = 0; i < DEVICES.size(); i++) {

@@ -116,7 +116,8 @@ public final class ProcFs implements FileServer {
             new Entry("root", -1, LNK),
             new Entry("exe", -1, LNK),
             new Entry("ns", -1, RO),
-            new Entry("nsctl", -1, Dir.S_IFREG | 0200));
+            new Entry("nsctl", -1, Dir.S_IFREG | 0200),
+            new Entry("ctl", -1, Dir.S_IFREG | 0200));
     static final int TASK = 0, FDDIR = 1;
 
     /** readdir offset of the first pid in /proc: pids sit at PID_BASE + pid, so resuming survives exits. */
@@ -185,10 +186,19 @@ public final class ProcFs implements FileServer {
         };
     }
 
-    /** The process {@code n} belongs to; ENOENT once it has been reaped. */
+    /**
+     * The pid namespace of the caller: /proc shows the processes it holds, by its numbers (the
+     * root's, the global ids, when the kernel itself asks). Node pids and tids are global ids.
+     */
+    private fornax.kernel.proc.PidNamespace view() {
+        Task t = src.caller();
+        return t == null ? fornax.kernel.proc.PidNamespace.ROOT : t.process().pidNamespace();
+    }
+
+    /** The process {@code n} belongs to; ENOENT once it has been reaped, or if the caller's pid namespace does not hold it. */
     private Process process(Node n) {
         Process p = src.processes().get(n.pid());
-        if (p == null) throw new SysError(Errno.ENOENT, "process " + n.pid() + " is gone");
+        if (p == null || !view().sees(p)) throw new SysError(Errno.ENOENT, "process " + n.pid() + " is gone");
         return p;
     }
 
@@ -228,7 +238,8 @@ public final class ProcFs implements FileServer {
                 for (int i = 1; i < STATIC.size(); i++)
                     if (STATIC.get(i).parent() == d && STATIC.get(i).name().equals(name)) return new Node(Kind.STATIC, 0, 0, i);
                 int pid = d == 0 ? number(name) : -1;
-                if (pid > 0 && src.processes().get(pid) != null) return new Node(Kind.PROC_DIR, pid, 0, 0);
+                Process p = pid > 0 ? view().process(src.processes(), pid) : null;
+                if (p != null) return new Node(Kind.PROC_DIR, p.pid(), 0, 0);
             }
             case PROC_DIR -> {
                 process(dir);
@@ -240,8 +251,9 @@ public final class ProcFs implements FileServer {
                 if (dir.index() == FDDIR && n >= 0 && processFiles.hasFd(process(dir), n))
                     return new Node(Kind.FD, dir.pid(), dir.tid(), n);
                 if (dir.index() == TASK && n > 0) {
+                    var view = view();
                     for (Task t : process(dir).tasks())
-                        if (t.tid() == n) return new Node(Kind.PROC_DIR, dir.pid(), n, 0);
+                        if (view.tidOf(t) == n) return new Node(Kind.PROC_DIR, dir.pid(), t.tid(), 0);
                 }
             }
             case FD -> { }
@@ -321,6 +333,10 @@ public final class ProcFs implements FileServer {
             ProcessFiles.controlNamespace(process(n), new String(buf, off, len, StandardCharsets.ISO_8859_1));
             return len;
         }
+        if (PER_PROCESS.get((int) n.index()).name().equals("ctl")) {
+            ProcessFiles.control(process(n), new String(buf, off, len, StandardCharsets.ISO_8859_1));
+            return len;
+        }
         if (!PER_PROCESS.get((int) n.index()).name().equals("comm")) throw new SysError(Errno.EINVAL, "no write operation");
         Task t = task(n);
         Task caller = src.caller();
@@ -354,8 +370,9 @@ public final class ProcFs implements FileServer {
             if (i == SELF || i == THREAD_SELF) {
                 Task t = src.caller();
                 if (t == null) throw new SysError(Errno.ENOENT, "not called by a process");
-                int pid = t.process().pid();
-                return i == SELF ? Integer.toString(pid) : pid + "/task/" + t.tid();
+                var view = view();
+                int pid = view.pidOf(t.process());
+                return i == SELF ? Integer.toString(pid) : pid + "/task/" + view.tidOf(t);
             }
         } else if (n.kind() == Kind.FD) {
             return processFiles.fdTarget(process(n), (int) n.index());
@@ -386,12 +403,15 @@ public final class ProcFs implements FileServer {
                     out.add(new DirEntry(e.name(), new Node(Kind.STATIC, 0, 0, i).qidPath(), e.dtype(), o + 1));
                 }
                 if (d == 0) {
+                    var view = view();
                     List<Process> all = src.processes().all();
-                    all.sort(Comparator.comparingInt(Process::pid));
+                    all.removeIf(p -> !view.sees(p));
+                    all.sort(Comparator.comparingInt(view::pidOf));
                     for (Process p : all) {
-                        long o = PID_BASE + p.pid();
+                        int num = view.pidOf(p);
+                        long o = PID_BASE + num;
                         if (o < offset || out.size() >= max) continue;
-                        out.add(new DirEntry(Integer.toString(p.pid()), new Node(Kind.PROC_DIR, p.pid(), 0, 0).qidPath(),
+                        out.add(new DirEntry(Integer.toString(num), new Node(Kind.PROC_DIR, p.pid(), 0, 0).qidPath(),
                                 Dir.DT_DIR, o + 1));
                     }
                 }
@@ -415,12 +435,13 @@ public final class ProcFs implements FileServer {
                                 Dir.DT_LNK, o + 1));
                     }
                 } else {
+                    var view = view();
                     List<Task> threads = p.tasks();
-                    threads.sort(java.util.Comparator.comparingInt(Task::tid));
+                    threads.sort(java.util.Comparator.comparingInt(view::tidOf));
                     for (Task t : threads) {
-                        long o = 2L + t.tid();
+                        long o = 2L + view.tidOf(t);
                         if (o < offset || out.size() >= max) continue;
-                        out.add(new DirEntry(Integer.toString(t.tid()), new Node(Kind.PROC_DIR, n.pid(), t.tid(), 0).qidPath(),
+                        out.add(new DirEntry(Integer.toString(view.tidOf(t)), new Node(Kind.PROC_DIR, n.pid(), t.tid(), 0).qidPath(),
                                 Dir.DT_DIR, o + 1));
                     }
                 }
@@ -443,7 +464,7 @@ public final class ProcFs implements FileServer {
             int links = 2;
             if (STATIC.get(i).isDir()) {
                 for (Entry e : STATIC) if (e != STATIC.get(0) && e.parent() == i && e.isDir()) links++;
-                if (i == 0) links += src.processes().count();
+                if (i == 0) links += view().isRoot() ? src.processes().count() : src.processes().members(view()).size();
             }
             synchronized (this) {
                 return new Dir(m, uid[i], gid[i], size, STATIC.get(i).isDir() ? links : 1, atime[i], mtime[i], ctime[i],

@@ -1,6 +1,8 @@
 package fornax.kernel.fs.procfs;
 
 import fornax.kernel.mm.AddressSpace;
+import fornax.kernel.mm.MemoryLimit;
+import fornax.kernel.proc.PidNamespace;
 import fornax.kernel.mm.Vma;
 import fornax.kernel.proc.Process;
 import fornax.kernel.proc.Task;
@@ -58,24 +60,45 @@ final class ProcessFiles {
             case "comm" -> comm(p, t) + "\n";
             case "mounts" -> mounts(p);
             case "ns" -> p.hasExited() ? "" : fornax.kernel.vfs.NamespaceOps.list(p.fs());
-            case "nsctl" -> throw new SysError(Errno.EACCES, "nsctl is write-only");
+            case "nsctl", "ctl" -> throw new SysError(Errno.EACCES, name + " is write-only");
             default -> throw new SysError(Errno.EINVAL, name + " is not a file");
         };
     }
 
     // ------------------------------------------------------------------ identity and state
 
-    private static int pgid(Process p) { return p.pgid(); }
+    /** The caller's pid namespace, whose numbers the files show (the root's for the kernel). */
+    private PidNamespace view() {
+        Task t = src.caller();
+        return t == null ? PidNamespace.ROOT : t.process().pidNamespace();
+    }
 
-    private static int sid(Process p) { return p.sid(); }
+    private int pgid(Process p) { return view().numberOf(p.pgid()); }
+
+    private int sid(Process p) { return view().numberOf(p.sid()); }
 
     /**
      * The controlling terminal's foreground process group, -1 without a terminal (tpgid). The
      * terminal interface has no device number yet, so tty_nr stays 0.
      */
-    private static int tpgid(Process p) {
+    private int tpgid(Process p) {
         var tty = p.controllingTerminal();
-        return tty == null ? -1 : tty.foregroundGroup();
+        int fg = tty == null ? -1 : tty.foregroundGroup();
+        return fg > 0 ? view().numberOf(fg) : fg;
+    }
+
+    /**
+     * Linux's NSpid line: global id {@code id}'s numbers from the caller's pid namespace down to
+     * {@code p}'s own, tab-separated.
+     */
+    private String nsNumbers(Process p, int id) {
+        PidNamespace view = view();
+        java.util.ArrayDeque<String> out = new java.util.ArrayDeque<>();
+        for (PidNamespace n = p.pidNamespace(); n != null; n = n.parent()) {
+            out.addFirst(Integer.toString(n.numberOf(id)));
+            if (n == view) break;
+        }
+        return String.join("\t", out);
     }
 
     /** The name (comm): the thread's, set at exec and by prctl, else the program's file name. */
@@ -150,8 +173,8 @@ final class ProcessFiles {
         long start = CpuAccounting.ticks(src.sinceBoot(p.startNanos()));
         long[] sig = signals(p, t);
         StringBuilder b = new StringBuilder(256);
-        b.append(p.pid()).append(" (").append(comm(p, t)).append(") ").append(s);
-        append(b, src.processes().parentPid(p), pgid(p), sid(p), 0, tpgid(p));      // ppid pgrp session tty_nr tpgid
+        b.append(view().pidOf(p)).append(" (").append(comm(p, t)).append(") ").append(s);
+        append(b, src.processes().parentPid(view(), p), pgid(p), sid(p), 0, tpgid(p)); // ppid pgrp session tty_nr tpgid
         append(b, 0, 0, 0, 0, 0);                                                   // flags minflt cminflt majflt cmajflt
         append(b, userTicks(t), systemTicks(t), 0, 0);                              // utime stime cutime cstime
         append(b, 20, 0, Math.max(1, p.threadCount()), 0, start);                    // priority nice threads itreal start
@@ -192,8 +215,9 @@ final class ProcessFiles {
     /** /proc/PID/status, the fields of task_state, task_mem, task_sig and task_cap that the kernel has. */
     String status(Process p, Task t) {
         char s = state(p, t);
-        int pid = p.pid(), tid = t == null ? pid : t.tid();
-        int ppid = src.processes().parentPid(p);
+        PidNamespace view = view();
+        int pid = view.pidOf(p), tid = t == null ? pid : view.tidOf(t);
+        int ppid = src.processes().parentPid(view, p);
         StringBuilder b = new StringBuilder(1024);
         b.append("Name:\t").append(escape(comm(p, t))).append('\n');
         if (!p.hasExited()) b.append("Umask:\t").append(String.format("%04o", p.fs().umask())).append('\n');
@@ -204,8 +228,8 @@ final class ProcessFiles {
         int fdSize = 64;
         while (fds.length > 0 && fds[fds.length - 1] >= fdSize) fdSize *= 2;
         b.append("FDSize:\t").append(fdSize).append("\nGroups:\t\n");
-        b.append("NStgid:\t").append(pid).append("\nNSpid:\t").append(tid).append("\nNSpgid:\t").append(pgid(p))
-                .append("\nNSsid:\t").append(sid(p)).append('\n');
+        b.append("NStgid:\t").append(nsNumbers(p, p.pid())).append("\nNSpid:\t").append(nsNumbers(p, t == null ? p.pid() : t.tid()))
+                .append("\nNSpgid:\t").append(nsNumbers(p, p.pgid())).append("\nNSsid:\t").append(nsNumbers(p, p.sid())).append('\n');
         Vm vm = vm(p);
         if (vm != NO_VM) {
             kb(b, "VmSize", vm.total() * PAGE);
@@ -340,6 +364,62 @@ final class ProcessFiles {
     static void controlNamespace(Process p, String text) {
         if (p.hasExited()) throw new SysError(Errno.ESRCH);
         for (String line : text.split("\n")) fornax.kernel.vfs.NamespaceOps.control(p.fs(), line);
+    }
+
+    /**
+     * A write to /proc/PID/ctl (Plan 9's process control file): each line is one command for
+     * process {@code p}; the first failing line's error is the write's. ESRCH once it has exited.
+     * <pre>
+     *   pidns [-m BYTES] [-p N]   children forked from now on start a new pid namespace below p's
+     *                             (the first is its 1), whose processes together may hold at most
+     *                             BYTES of memory (K, M, G suffixes: KiB, MiB, GiB) and at most N
+     *                             processes and threads. EINVAL if p did it already.
+     * </pre>
+     */
+    static void control(Process p, String text) {
+        if (p.hasExited()) throw new SysError(Errno.ESRCH);
+        for (String line : text.split("\n")) controlLine(p, line);
+    }
+
+    private static void controlLine(Process p, String line) {
+        String[] w = line.trim().split("[ \t]+");
+        if (w.length == 0 || w[0].isEmpty()) return;
+        switch (w[0]) {
+            case "pidns" -> {
+                long bytes = -1, tasks = Process.RLIM_INFINITY;
+                for (int i = 1; i < w.length; i += 2) {
+                    if (i + 1 >= w.length) throw new SysError(Errno.EINVAL, "usage: pidns [-m bytes] [-p n]");
+                    switch (w[i]) {
+                        case "-m" -> bytes = size(w[i + 1]);
+                        case "-p" -> tasks = size(w[i + 1]);
+                        default -> throw new SysError(Errno.EINVAL, "usage: pidns [-m bytes] [-p n]");
+                    }
+                }
+                PidNamespace parent = p.pidNamespace();
+                MemoryLimit memory = bytes < 0 ? null : new MemoryLimit(bytes, parent.memoryLimit());
+                p.setChildPidNamespace(new PidNamespace(parent, tasks, memory));
+            }
+            default -> throw new SysError(Errno.EINVAL, "unknown process control " + w[0]);
+        }
+    }
+
+    /** A positive count with an optional K, M or G (binary) suffix; EINVAL otherwise. */
+    static long size(String s) {
+        long unit = 1;
+        char last = s.isEmpty() ? ' ' : Character.toUpperCase(s.charAt(s.length() - 1));
+        if (last == 'K' || last == 'M' || last == 'G') {
+            unit = last == 'K' ? 1L << 10 : last == 'M' ? 1L << 20 : 1L << 30;
+            s = s.substring(0, s.length() - 1);
+        }
+        if (s.isEmpty() || s.length() > 12 || !s.chars().allMatch(Character::isDigit)) throw new SysError(Errno.EINVAL, "bad number " + s);
+        long v;
+        try {
+            v = Math.multiplyExact(Long.parseLong(s), unit);
+        } catch (ArithmeticException e) {
+            throw new SysError(Errno.EINVAL, "too large: " + s);
+        }
+        if (v <= 0) throw new SysError(Errno.EINVAL, "must be positive");
+        return v;
     }
 
     /** /proc/PID/mounts: the process's namespace, paths from its root, in mount order. */

@@ -118,7 +118,7 @@ class ProcFsTest {
         assertEquals(List.of(".", "..", "self", "thread-self", "cpuinfo", "filesystems", "loadavg", "meminfo", "mounts",
                 "stat", "sys", "uptime", "version", "1", "2"), names);
         assertEquals(List.of(".", "..", "task", "fd", "environ", "status", "cmdline", "comm", "stat", "statm", "maps",
-                "mounts", "cwd", "root", "exe", "ns", "nsctl"), list("2"));
+                "mounts", "cwd", "root", "exe", "ns", "nsctl", "ctl"), list("2"));
         assertEquals(List.of(".", "..", "2"), list("2/task"));
         assertFalse(list("2/task/2").contains("task"), "a thread's directory has no task/");
     }

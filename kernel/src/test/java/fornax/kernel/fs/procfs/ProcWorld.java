@@ -58,6 +58,11 @@ final class ProcWorld implements AutoCloseable {
      * {@code envp} strings (argv[0] lowest) with the layout recorded, running {@code exe}.
      */
     Process spawn(Process parent, String exe, List<String> argv, List<String> envp) {
+        return spawn(parent, exe, argv, envp, parent == null ? fornax.kernel.proc.PidNamespace.ROOT : parent.childPidNamespace());
+    }
+
+    /** {@link #spawn(Process, String, List, List)} living in pid namespace {@code ns}, numbered there as fork numbers it. */
+    Process spawn(Process parent, String exe, List<String> argv, List<String> envp, fornax.kernel.proc.PidNamespace ns) {
         AddressSpace as = new AddressSpace(machine.ram(), frames, asids++, (va, asid) -> { });
         as.map(0x10000, 0x20000, Vma.PROT_READ | Vma.PROT_EXEC, Vma.Kind.ELF);
         as.map(0x20000, 0x22000, Vma.PROT_READ | Vma.PROT_WRITE, Vma.Kind.ELF);
@@ -74,7 +79,8 @@ final class ProcWorld implements AutoCloseable {
         as.poke(start, b, 0, b.length);
         as.setLayout(new AddressSpace.Layout(0x10000, 0x1F000, 0x20000, 0x21800, start - 256,
                 start, start + argLen, start + argLen, start + b.length));
-        Process p = new Process(table.allocatePid(), as, exe, fs.context("/tmp"));
+        Process p = new Process(table.allocatePid(ns), as, exe, fs.context("/tmp"));
+        if (!ns.isRoot()) p.joinPidNamespace(ns);
         table.add(p, parent);
         Task t = new Task(p.pid(), p);
         t.name = exe.substring(exe.lastIndexOf('/') + 1);
