@@ -206,6 +206,30 @@ public final class Kernel implements AutoCloseable {
 
     public static Kernel boot(KernelConfig config) { return new Kernel(config); }
 
+    static {
+        fornax.kernel.ninep.client.NinePClient.setInterruptPolicy(Kernel::fatalSignalPending);
+    }
+
+    /**
+     * Linux's fatal_signal_pending for the calling thread: the task is exiting, or a signal that
+     * will kill it is pending and not blocked (SIGKILL, or one whose action is the default and
+     * the default terminates). Threads that are not tasks: any interrupt counts.
+     */
+    static boolean fatalSignalPending() {
+        Task t = CURRENT.get();
+        if (t == null) return true;
+        Process p = t.process();
+        if (t.exiting || p.hasExited()) return true;
+        long pending = t.allPending() & ~(t.signalMask & ~Signals.UNBLOCKABLE);
+        for (int sig = 1; sig <= 64; sig++) {
+            if ((pending & (1L << (sig - 1))) == 0) continue;
+            if (sig == Signals.SIGKILL) return true;
+            Signals.DefaultAction a = Signals.defaultAction(sig);
+            if (p.handler(sig) == 0 && (a == Signals.DefaultAction.TERMINATE || a == Signals.DefaultAction.CORE)) return true;
+        }
+        return false;
+    }
+
     /**
      * The first virtio-rng on the virtio-mmio slots, as a SecureRandom; the host's SecureRandom if
      * the machine has none or it cannot be brought up (logged: a machine with a broken device is
@@ -432,6 +456,15 @@ public final class Kernel implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new ExecException(e.getMessage());
         }
+        mountAt(guestPath, server, "hostfs", "hostfs:" + server.hostRoot(), false, hostDir.toString());
+    }
+
+    /**
+     * Mounts {@code server} on {@code guestPath} of the boot namespace, making the directories
+     * that are missing (docker's -v does the same).
+     */
+    private void mountAt(String guestPath, fornax.kernel.vfs.FileServer server, String type, String source,
+                         boolean readOnly, String what) throws ExecException {
         FsContext fs = FsContext.initial(namespace, "/");
         try {
             fs.setUmask(0);
@@ -442,12 +475,44 @@ public final class Kernel implements AutoCloseable {
                 if (!exists(fs, prefix.toString())) Vfs.mkdir(fs, null, prefix.toString(), 0755);
             }
             try (Chan d = Vfs.lookup(fs, null, guestPath, true)) {
-                namespace.mount(d, server, "hostfs:" + server.hostRoot());
+                namespace.mount(d, server, type.equals("hostfs") ? source : type, source,
+                        Namespace.MREPL | Namespace.MCREATE, readOnly);
             }
         } catch (fornax.kernel.sys.SysError e) {
-            throw new ExecException(guestPath + ": cannot mount " + hostDir + " there: " + e.getMessage());
+            throw new ExecException(guestPath + ": cannot mount " + what + " there: " + e.getMessage());
         } finally {
             fs.release();
+        }
+    }
+
+    /**
+     * Mounts the 9P2000.L server at {@code host}:{@code port} (diod, another Fornax's export) on
+     * {@code guestPath}, attaching to tree {@code aname}: the kernel's 9P client over a host TCP
+     * connection, until the guest has a network of its own. A lost connection is logged; its
+     * files are EIO from then on.
+     */
+    public void mountRemote(String host, int port, String aname, String guestPath, boolean readOnly) throws ExecException {
+        if (!guestPath.startsWith("/") || guestPath.replace("/", "").isEmpty())
+            throw new ExecException(guestPath + ": the guest directory must be an absolute path other than /");
+        String dial = "tcp!" + host + "!" + port;
+        fornax.kernel.ninep.client.NinePClient client;
+        try {
+            java.net.Socket socket = new java.net.Socket();
+            socket.connect(new java.net.InetSocketAddress(host, port), 10_000);
+            socket.setTcpNoDelay(true);
+            var t = new fornax.kernel.ninep.transport.StreamTransport(socket.getInputStream(), socket.getOutputStream(),
+                    socket, dial);
+            client = fornax.kernel.ninep.client.NinePClient.connect(t, aname,
+                    fornax.kernel.ninep.client.NinePMount.DEFAULT_MSIZE, fornax.kernel.ninep.client.NinePMount.anonymousDev(),
+                    dial, reason -> log("9p " + dial + " on " + guestPath + ": connection lost: " + reason));
+        } catch (IOException | fornax.kernel.sys.SysError e) {
+            throw new ExecException(dial + ": cannot connect: " + e.getMessage());
+        }
+        try {
+            mountAt(guestPath, client, "9p", dial, readOnly, dial);
+        } catch (ExecException | RuntimeException e) {
+            client.close();
+            throw e;
         }
     }
 

@@ -89,19 +89,28 @@ public final class Service {
      */
     synchronized Current current() {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(policy.attachWaitMillis());
-        while (state != State.RUNNING) {
-            if (state == State.FAILED || state == State.STOPPED)
-                throw new SysError(Errno.EIO, "service " + name + " is " + state.name().toLowerCase() + ": " + lastFailure);
-            long left = deadline - System.nanoTime();
-            if (left <= 0) throw new SysError(Errno.EIO, "service " + name + " did not come back in time");
-            try {
-                TimeUnit.NANOSECONDS.timedWait(this, left);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new SysError(Errno.EINTR);
+        boolean deferred = false;   // an interrupt that does not end the wait (not a fatal signal)
+        try {
+            while (state != State.RUNNING) {
+                if (state == State.FAILED || state == State.STOPPED)
+                    throw new SysError(Errno.EIO, "service " + name + " is " + state.name().toLowerCase() + ": " + lastFailure);
+                long left = deadline - System.nanoTime();
+                if (left <= 0) throw new SysError(Errno.EIO, "service " + name + " did not come back in time");
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                } catch (InterruptedException e) {
+                    if (!NinePClient.interruptEndsCall()) {
+                        deferred = true;
+                        continue;
+                    }
+                    deferred = true;
+                    throw new SysError(Errno.EINTR);
+                }
             }
+            return new Current(client, generation);
+        } finally {
+            if (deferred) Thread.currentThread().interrupt();
         }
-        return new Current(client, generation);
     }
 
     /** A snapshot of the running instance: the client and its generation. */
@@ -144,7 +153,8 @@ public final class Service {
             runningSince = System.nanoTime();
             notifyAll();
         }
-        supervisor.log("sup: " + name + " running (generation " + gen + ", " + inst.where() + ")");
+        // the first start is routine (boot starts the console server on every run): only restarts are news
+        if (gen > 1) supervisor.log("sup: " + name + " running again (generation " + gen + ", " + inst.where() + ")");
     }
 
     /**

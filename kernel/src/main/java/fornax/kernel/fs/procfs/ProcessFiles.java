@@ -438,7 +438,12 @@ final class ProcessFiles {
             if (where.startsWith("(unreachable)")) continue;
             boolean root = m.parent() == null;
             String type = root ? "rootfs" : m.name();
-            long flags = m.server().statfs().flags();
+            long flags;
+            try {
+                flags = m.server().statfs().flags();
+            } catch (SysError e) {
+                flags = 0;   // a remote server that is gone or restarting: the mount is still listed
+            }
             StringBuilder opts = new StringBuilder((flags & 1) != 0 || m.readOnly() ? "ro" : "rw");
             if ((flags & 0x2) != 0) opts.append(",nosuid");
             if ((flags & 0x4) != 0) opts.append(",nodev");

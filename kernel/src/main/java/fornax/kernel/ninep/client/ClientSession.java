@@ -25,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -33,7 +34,8 @@ import java.util.function.Consumer;
  * pairs replies with their tags (Plan 9's mountmux without the "reader is whoever waits" trick:
  * a virtual thread is cheap, and a dedicated reader keeps the wait simple and interruptible).
  *
- * <p>Interrupts: a caller whose thread is interrupted (a signal for its task) sends Tflush for its
+ * <p>Interrupts: a caller whose thread is interrupted by something that ends the call (a fatal
+ * signal for its task, see {@link #setInterruptPolicy}) sends Tflush for its
  * tag and waits for Rflush, as flush(5) requires, before the tag can be used again; if the reply
  * came first it is returned (the request took effect), else the call ends with EINTR. A second
  * interrupt while waiting for Rflush abandons the tag: the reader drops whatever arrives for it
@@ -163,18 +165,42 @@ final class ClientSession {
         return new Sent(tag, f);
     }
 
-    /** Waits for a sent request's reply; flushes it when interrupted (if {@code flushable}). */
+    /**
+     * Whether an interrupt of the calling thread should end its call (Linux's v9fs waits killably:
+     * only a fatal signal interrupts a 9P request, so an open or read of a 9P file does not fail
+     * with EINTR because a SIGCHLD arrived). The kernel installs its own test; the default ends
+     * the call on any interrupt.
+     */
+    private static volatile BooleanSupplier interruptEndsCall = () -> true;
+
+    static void setInterruptPolicy(BooleanSupplier policy) { interruptEndsCall = policy; }
+
+    static boolean interruptEndsCall() { return interruptEndsCall.getAsBoolean(); }
+
+    /** Waits for a sent request's reply; flushes it when interrupted by something that ends the call. */
     private Reply await(Sent s, boolean flushable) {
+        boolean deferred = false;
         try {
-            Reply r = s.future.get();
-            release(s.tag);
-            return r;
-        } catch (ExecutionException e) {
-            release(s.tag);
-            throw unwrap(e);
-        } catch (InterruptedException e) {
-            if (!flushable) throw new SysError(Errno.EINTR);
-            return flush(s);
+            while (true) {
+                try {
+                    Reply r = s.future.get();
+                    release(s.tag);
+                    return r;
+                } catch (ExecutionException e) {
+                    release(s.tag);
+                    throw unwrap(e);
+                } catch (InterruptedException e) {
+                    if (!interruptEndsCall.getAsBoolean()) {
+                        deferred = true;   // not fatal: keep waiting, and leave the wake-up for later
+                        continue;
+                    }
+                    deferred = false;
+                    if (!flushable) throw new SysError(Errno.EINTR);
+                    return flush(s);
+                }
+            }
+        } finally {
+            if (deferred) Thread.currentThread().interrupt();
         }
     }
 

@@ -95,6 +95,18 @@ public final class NinePClient implements FileServer {
         return this;
     }
 
+    /**
+     * Installs the test that decides whether an interrupt of a thread waiting for a 9P reply ends
+     * its call (true: flush and EINTR) or is left for later (the kernel: only for a fatal signal,
+     * as Linux's killable 9P waits). Default: every interrupt ends the call.
+     */
+    public static void setInterruptPolicy(java.util.function.BooleanSupplier interruptEndsCall) {
+        ClientSession.setInterruptPolicy(interruptEndsCall);
+    }
+
+    /** Whether an interrupt of the calling thread should end a wait for a server (see above). */
+    public static boolean interruptEndsCall() { return ClientSession.interruptEndsCall(); }
+
     /** True until the connection dies. */
     public boolean alive() { return session.alive(); }
 
