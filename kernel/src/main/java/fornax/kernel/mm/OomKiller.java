@@ -56,6 +56,8 @@ public final class OomKiller {
     /** The scope (a full MemoryLimit, or {@link #MACHINE}) → the victim last chosen there; guarded by this. */
     private final java.util.Map<Object, Candidate> dying = new java.util.WeakHashMap<>();
     private static final Object MACHINE = new Object();
+    /** When the victim of each scope was chosen (System.nanoTime); guarded by this. */
+    private final java.util.Map<Object, Long> killedAt = new java.util.WeakHashMap<>();
 
     public OomKiller(FrameAllocator frames, Host host) {
         this.frames = frames;
@@ -83,7 +85,12 @@ public final class OomKiller {
         if (full == null && frames.freeFrames() > 0) return true;   // someone freed memory meanwhile
         Object scope = full != null ? full : MACHINE;
         Candidate d = dying.get(scope);
-        if (d != null && d.residentPages() > 0 && !d.equals(faulting)) return true;
+        // The last victim is still dying, or has just released its pages and the frames are on
+        // their way back (its resident count drops before the allocator sees them): wait for it
+        // rather than kill a second process for the same shortage.
+        Long since = killedAt.get(scope);
+        boolean recent = since != null && System.nanoTime() - since < WAIT_NANOS;
+        if (d != null && !d.equals(faulting) && (d.residentPages() > 0 || recent)) return true;
         List<? extends Candidate> pool = host.candidates();
         if (full != null) pool = pool.stream().filter(c -> within(c.limit(), full)).toList();
         Candidate victim = choose(pool);
@@ -94,6 +101,7 @@ public final class OomKiller {
                 victim.pid(), victim.residentPages() * (FrameAllocator.PAGE / 1024), faulting.pid()));
         host.kill(victim);
         dying.put(scope, victim);
+        killedAt.put(scope, System.nanoTime());
         return !victim.equals(faulting);
     }
 
