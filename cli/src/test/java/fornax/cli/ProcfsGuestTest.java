@@ -165,7 +165,10 @@ class ProcfsGuestTest {
         String fds = parts[3];
         assertTrue(fds.matches("(?s).* 1 -> pipe:\\[\\d+\\]\\n.*"), "stdout is the console, a pipe when not a terminal:\n" + fds);
         assertTrue(fds.matches("(?s).*l-wx------ .* 3 -> /tmp/probe\\n.*"), fds);
+        // the console server (through 9P) and the supervisor's tree are unioned after devfs on /dev:
+        // stacked mounts on one directory, each its own line, as Linux lists them
         assertEquals("rootfs / rootfs rw,relatime 0 0\ndevtmpfs /dev devtmpfs rw,nosuid,relatime 0 0\n"
+                + "9p /dev 9p rw 0 0\nsup /dev sup rw 0 0\n"
                 + "proc /proc proc rw,nosuid,nodev,noexec,relatime 0 0\n", parts[4]);
         assertEquals("1\n", parts[5], "one hart");
     }
