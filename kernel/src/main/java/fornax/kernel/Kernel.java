@@ -542,8 +542,6 @@ public final class Kernel implements AutoCloseable {
      * with stdio on the consoles; returns its exit status (128+signal if killed).
      */
     public int run(String path, List<String> argv, List<String> envp) throws ExecException {
-        AddressSpace placeholder = newAddressSpace();
-        if (placeholder == null) throw new ExecException(path + ": out of address-space identifiers");
         FsContext probe = FsContext.initial(namespace, "/");
         boolean haveRoot;
         try {
@@ -551,21 +549,53 @@ public final class Kernel implements AutoCloseable {
         } finally {
             probe.release();
         }
-        FsContext fs = FsContext.initial(namespace, haveRoot ? "/root" : "/");
-        Process process = new Process(processes.allocatePid(), placeholder, path, fs);
+        Task task;
+        try {
+            task = newProcess(path, argv, envp, FsContext.initial(namespace, haveRoot ? "/root" : "/"), null);
+        } catch (fornax.kernel.sys.SysError e) {
+            throw new ExecException(path + ": " + e.getMessage());
+        }
+        return runInit(task);
+    }
+
+    /**
+     * A new process running guest file {@code path}, its first task ready to start: an address
+     * space of its own, the image execve would load, the next pid of {@code pidNs} (null: the
+     * root namespace). It takes {@code fs}. If anything fails, what was made is undone (the
+     * address space, the pid, {@code fs}) and the SysError goes to the caller: ENOENT, ENOEXEC...
+     * as execve, EAGAIN when out of address spaces or pids. What run, spawn and runContainer share.
+     */
+    private Task newProcess(String path, List<String> argv, List<String> envp, FsContext fs,
+                            fornax.kernel.proc.PidNamespace pidNs) {
+        AddressSpace placeholder = newAddressSpace();
+        if (placeholder == null) {
+            fs.release();
+            throw new fornax.kernel.sys.SysError(fornax.kernel.sys.Errno.EAGAIN, "out of address-space identifiers");
+        }
+        int pid;
+        try {
+            pid = pidNs == null ? processes.allocatePid() : processes.allocatePid(pidNs);
+        } catch (fornax.kernel.sys.SysError e) {
+            releaseAddressSpace(placeholder);
+            fs.release();
+            throw e;
+        }
+        Process process = new Process(pid, placeholder, path, fs);
+        if (pidNs != null) process.joinPidNamespace(pidNs);
         fornax.kernel.sys.SysExec.Prepared image;
         try {
             image = fornax.kernel.sys.SysExec.prepare(this, process, path, argv, envp);
         } catch (fornax.kernel.sys.SysError e) {
+            if (pidNs != null) processes.forgetPid(pidNs, pid);
             releaseAddressSpace(placeholder);
             process.fs().release();
-            throw new ExecException(path + ": " + e.getMessage());
+            throw e;
         }
         releaseAddressSpace(process.replaceImage(image.as(), image.path()));
         Task task = new Task(process.pid(), process);
         task.name = fornax.kernel.sys.SysExec.comm(path);
         fornax.kernel.sys.SysExec.start(task, image);
-        return runInit(task);
+        return task;
     }
 
     /** A file-system context at the boot namespace's root; the caller releases it. */
@@ -581,24 +611,11 @@ public final class Kernel implements AutoCloseable {
      * ENOENT, ENOEXEC... as execve; EAGAIN when out of address spaces.
      */
     public Process spawn(String path, List<String> argv, List<fornax.kernel.vfs.OpenFile> stdio) {
-        AddressSpace placeholder = newAddressSpace();
-        if (placeholder == null) throw new fornax.kernel.sys.SysError(fornax.kernel.sys.Errno.EAGAIN, "out of address spaces");
-        Process process = new Process(processes.allocatePid(), placeholder, path, FsContext.initial(namespace, "/"));
-        fornax.kernel.sys.SysExec.Prepared image;
-        try {
-            image = fornax.kernel.sys.SysExec.prepare(this, process, path, argv, List.of("PATH=/bin:/sbin:/usr/bin:/usr/sbin"));
-        } catch (fornax.kernel.sys.SysError e) {
-            releaseAddressSpace(placeholder);
-            process.fs().release();
-            throw e;
-        }
-        releaseAddressSpace(process.replaceImage(image.as(), image.path()));
+        Task task = newProcess(path, argv, List.of("PATH=/bin:/sbin:/usr/bin:/usr/sbin"), FsContext.initial(namespace, "/"), null);
+        Process process = task.process();
         for (int i = 0; i < stdio.size(); i++) process.installFd(i, stdio.get(i));
         process.installFd(stdio.size(), new ConsoleFile(debug, 1));
         processes.add(process, null);
-        Task task = new Task(process.pid(), process);
-        task.name = fornax.kernel.sys.SysExec.comm(path);
-        fornax.kernel.sys.SysExec.start(task, image);
         start(task);
         return process;
     }
@@ -650,28 +667,13 @@ public final class Kernel implements AutoCloseable {
         } finally {
             ns.release();   // the context holds it now
         }
-        AddressSpace placeholder = newAddressSpace();
-        if (placeholder == null) {
-            fs.release();
-            throw new ExecException(path + ": out of address-space identifiers");
-        }
-        int pid = processes.allocatePid(pidNs);
-        Process process = new Process(pid, placeholder, path, fs);
-        process.joinPidNamespace(pidNs);
-        fornax.kernel.sys.SysExec.Prepared image;
+        Task task;
         try {
-            image = fornax.kernel.sys.SysExec.prepare(this, process, path, argv, envp);
+            task = newProcess(path, argv, envp, fs, pidNs);
         } catch (fornax.kernel.sys.SysError e) {
-            processes.forgetPid(pidNs, pid);
-            releaseAddressSpace(placeholder);
-            process.fs().release();
             throw new ExecException(path + ": " + (e.errno() == fornax.kernel.sys.Errno.ENOENT
                     ? "no such file in the container's root " + hostDir : e.getMessage()));
         }
-        releaseAddressSpace(process.replaceImage(image.as(), image.path()));
-        Task task = new Task(process.pid(), process);
-        task.name = fornax.kernel.sys.SysExec.comm(path);
-        fornax.kernel.sys.SysExec.start(task, image);
         return runInit(task);
     }
 
