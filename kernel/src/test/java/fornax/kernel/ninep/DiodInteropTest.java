@@ -6,20 +6,15 @@ import static org.junit.jupiter.api.Assertions.*;
 import fornax.kernel.ninep.Message.*;
 import fornax.kernel.sys.Errno;
 import java.io.DataInputStream;
-import java.io.IOException;
 import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,12 +26,11 @@ import org.junit.jupiter.api.io.TempDir;
  * where diod is not installed.
  */
 class DiodInteropTest {
-    static final Path DIOD = Path.of("/usr/sbin/diod");
     static final int O_RDONLY = 0, O_RDWR = 2, O_CREAT = 0100, O_DIRECTORY = 0200000, AT_REMOVEDIR = 0x200;
 
     @TempDir Path dir;
     @TempDir Path logs;
-    private Process diod;
+    private DiodServer diod;
     private Socket socket;
     private DataInputStream in;
     private OutputStream out;
@@ -47,15 +41,11 @@ class DiodInteropTest {
     @AfterEach
     void stop() throws Exception {
         if (socket != null) socket.close();
-        if (diod != null) {
-            diod.destroy();
-            diod.waitFor();
-        }
+        if (diod != null) diod.close();
     }
 
     @Test
     void aWholeSessionWithDiodDecodesStrictlyAndReencodesByteForByte() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(DIOD), "diod is not installed (Debian package diod): skipped");
         Files.writeString(dir.resolve("hello.txt"), "hello\n");
         start();
 
@@ -172,35 +162,11 @@ class DiodInteropTest {
     }
 
     private void start() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
-        List<String> cmd = new ArrayList<>(List.of(DIOD.toString(), "-f", "-n", "-N", "-e", dir.toString(),
-                "-l", "127.0.0.1:" + port, "-L", "stderr", "-c", "/dev/null"));
-        long uid = new com.sun.security.auth.module.UnixSystem().getUid();
-        if (uid != 0) cmd.addAll(List.of("-u", Long.toString(uid)));
-        // run in a temporary directory: diod enables core dumps itself, and it has dumped one (once,
-        // when a failed test hung up mid-session), which must not land in the work tree
-        diod = new ProcessBuilder(cmd).directory(logs.toFile()).redirectErrorStream(true)
-                .redirectOutput(logs.resolve("diod.log").toFile()).start();
-        // diod listens a moment after it starts: retry the connection (no assertion on how long)
-        IOException last = null;
-        for (int i = 0; i < 200 && diod.isAlive(); i++) {
-            try {
-                socket = new Socket();
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-                socket.setSoTimeout(30_000);
-                in = new DataInputStream(socket.getInputStream());
-                out = socket.getOutputStream();
-                return;
-            } catch (IOException e) {
-                last = e;
-                Thread.sleep(50);
-            }
-        }
-        fail("could not reach diod on port " + port + " (alive: " + diod.isAlive() + "): "
-                + Files.readString(logs.resolve("diod.log")), last);
+        diod = DiodServer.start(dir, logs);
+        socket = diod.connect();
+        socket.setSoTimeout(30_000);
+        in = new DataInputStream(socket.getInputStream());
+        out = socket.getOutputStream();
     }
 
     /** A request that must succeed. */

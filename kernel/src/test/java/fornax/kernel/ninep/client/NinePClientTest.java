@@ -3,6 +3,7 @@ package fornax.kernel.ninep.client;
 import static org.junit.jupiter.api.Assertions.*;
 
 import fornax.kernel.ninep.Dialect;
+import fornax.kernel.ninep.DiodServer;
 import fornax.kernel.ninep.Frame;
 import fornax.kernel.ninep.Message.*;
 import fornax.kernel.ninep.NineP;
@@ -17,9 +18,6 @@ import fornax.kernel.vfs.DirEntry;
 import fornax.kernel.vfs.Fid;
 import fornax.kernel.vfs.OpenFlags;
 import fornax.kernel.vfs.Qid;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,7 +27,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,22 +37,17 @@ import org.junit.jupiter.api.io.TempDir;
  * flight (flush(5)).
  */
 class NinePClientTest {
-    static final Path DIOD = Path.of("/usr/sbin/diod");
     @TempDir Path dir;
     @TempDir Path logs;
-    private Process diod;
+    private DiodServer diod;
 
     @AfterEach
     void stop() throws Exception {
-        if (diod != null) {
-            diod.destroy();
-            diod.waitFor();
-        }
+        if (diod != null) diod.close();
     }
 
     @Test
     void everyFileServerCallWorksAgainstDiod() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(DIOD), "diod is not installed (Debian package diod): skipped");
         Files.writeString(dir.resolve("hello.txt"), "hello from the host\n");
         NinePClient c = NinePClient.connect(connectDiod(), dir.toString(), 65536 + 24, 77, "diod", null);
 
@@ -126,29 +118,9 @@ class NinePClientTest {
     }
 
     private Transport connectDiod() throws Exception {
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
-        }
-        List<String> cmd = new ArrayList<>(List.of(DIOD.toString(), "-f", "-n", "-N", "-e", dir.toString(),
-                "-l", "127.0.0.1:" + port, "-L", "stderr", "-c", "/dev/null"));
-        long uid = new com.sun.security.auth.module.UnixSystem().getUid();
-        if (uid != 0) cmd.addAll(List.of("-u", Long.toString(uid)));
-        diod = new ProcessBuilder(cmd).directory(logs.toFile()).redirectErrorStream(true)
-                .redirectOutput(logs.resolve("diod.log").toFile()).start();
-        IOException last = null;
-        for (int i = 0; i < 200 && diod.isAlive(); i++) {
-            Socket socket = new Socket();
-            try {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-                return new StreamTransport(socket.getInputStream(), socket.getOutputStream(), socket, "diod");
-            } catch (IOException e) {
-                socket.close();
-                last = e;
-                Thread.sleep(50);
-            }
-        }
-        throw new IOException("could not reach diod: " + Files.readString(logs.resolve("diod.log")), last);
+        diod = DiodServer.start(dir, logs);
+        Socket socket = diod.connect();
+        return new StreamTransport(socket.getInputStream(), socket.getOutputStream(), socket, "diod");
     }
 
     // ------------------------------------------------------------------ scripted servers
