@@ -212,4 +212,7 @@ public final class ServiceFs implements FileServer {
     }
 
     @Override public StatFs statfs() { return service.current().client().statfs(); }
+
+    /** A 9P client's flags, without waiting for an instance that may be restarting. */
+    @Override public long mountFlags() { return StatFs.ST_VALID; }
 }

@@ -174,4 +174,10 @@ public interface FileServer {
 
     /** File-system statistics for statfs(2). */
     StatFs statfs();
+
+    /**
+     * The f_flags of {@link #statfs} (ST_NOSUID, ST_NODEV, ...), which /proc/mounts shows for every
+     * mount on every read. A remote server answers without a round trip: 9P has no such flags.
+     */
+    default long mountFlags() { return statfs().flags(); }
 }

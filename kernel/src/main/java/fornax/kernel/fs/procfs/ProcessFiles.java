@@ -440,9 +440,9 @@ final class ProcessFiles {
             String type = root ? "rootfs" : m.name();
             long flags;
             try {
-                flags = m.server().statfs().flags();
+                flags = m.server().mountFlags();
             } catch (SysError e) {
-                flags = 0;   // a remote server that is gone or restarting: the mount is still listed
+                flags = 0;   // a server that cannot say (an I/O error): the mount is still listed
             }
             StringBuilder opts = new StringBuilder((flags & 1) != 0 || m.readOnly() ? "ro" : "rw");
             if ((flags & 0x2) != 0) opts.append(",nosuid");

@@ -444,6 +444,9 @@ public final class NinePClient implements FileServer {
         session.call(new Tfsync(f.num, 0));
     }
 
+    /** What {@link #statfs} reports as flags, known without asking the server. */
+    @Override public long mountFlags() { return StatFs.ST_VALID; }
+
     @Override public StatFs statfs() {
         RemoteFid root = (RemoteFid) attach();
         try {
